@@ -1,0 +1,324 @@
+package io.regionpm.alloc;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import org.eclipse.collections.api.block.procedure.primitive.LongProcedure;
+
+import io.regionpm.alloc.internal.LaneAllocator;
+import io.regionpm.alloc.internal.LaneRecord;
+import io.regionpm.alloc.internal.LaneTable;
+import io.regionpm.alloc.internal.LocalLanes;
+import io.regionpm.alloc.internal.OwnerToken;
+import io.regionpm.alloc.internal.SizeClasses;
+import io.regionpm.alloc.internal.SuperblockClaimer;
+import io.regionpm.alloc.internal.SuperblockState;
+import io.regionpm.alloc.internal.SuperblockTable;
+
+/**
+ * The superblock-bitmap allocator of one pool, as seen from this process: hands out
+ * {@link Lane}s, through which threads reserve, publish and free blocks.
+ *
+ * <p>Lanes are claimed in the pool's lane table with a compare-and-set of the owner token
+ * (pid and process start time) and kept by this process until {@link #close()}. Claiming a
+ * lane whose owner died (or was never released) recovers it first: its intent is redone
+ * and its index rebuilt from the bitmaps, which are the truth. Nothing is recovered on
+ * attach: opening costs nothing in proportion to the pool's size.
+ *
+ * <p>Thread-safety: safe; each lane is used by one thread at a time. Process-safety: any
+ * number of processes may attach to the same pool at once. Crash behaviour: after a crash
+ * of any process or a power loss at any instant, no block is both free and referenced and
+ * none is leaked (docs/format.md, "Allocation protocol").
+ */
+public final class Heap implements AutoCloseable {
+    private static final Duration LANE_WAIT = Duration.ofSeconds(30);
+
+    private final PersistentMemory pm;
+    private final PoolDescriptor descriptor;
+    private final PoolGeometry g;
+    private final SuperblockTable table;
+    private final LaneTable lanes;
+    private final SuperblockClaimer claimer;
+    private final Object storage;
+    private final long token = OwnerToken.current();
+    private final Lane[] claimed;
+    private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger recoveries = new AtomicInteger();
+    private volatile boolean closed;
+
+    private Heap(PersistentMemory pm, PoolDescriptor descriptor) {
+        this.pm = pm;
+        this.descriptor = descriptor;
+        this.g = descriptor.geometry();
+        this.table = new SuperblockTable(pm, g);
+        this.lanes = new LaneTable(pm, g);
+        this.claimer = new SuperblockClaimer(table, lanes);
+        this.storage = pm.backend().storageIdentity();
+        this.claimed = new Lane[g.laneCount()];
+    }
+
+    /**
+     * Attaches to a pool held in memory (a mapped file or a simulator), validating its
+     * header first.
+     *
+     * @param pm     the pool's bytes
+     * @param source a name for messages
+     * @return the heap
+     * @throws PoolFormatException if the header is invalid
+     */
+    public static Heap attach(PersistentMemory pm, String source) {
+        long headerBytes = Math.min(pm.size(), PoolGeometry.HEADER_BYTES);
+        PoolDescriptor d = PoolHeader.validate(pm.readOnlySlice(0, headerBytes), pm.size(), source);
+        return new Heap(pm, d);
+    }
+
+    /**
+     * @param file a mapped pool file
+     * @return the heap over it
+     */
+    public static Heap attach(PoolFile file) {
+        return new Heap(file.memory(), file.descriptor());
+    }
+
+    /** @return the pool's memory */
+    public PersistentMemory memory() {
+        return pm;
+    }
+
+    /** @return what the pool's header says */
+    public PoolDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /** @return how many lanes this heap recovered (found with a valid intent) */
+    public int recoveries() {
+        return recoveries.get();
+    }
+
+    /**
+     * Takes a lane for the calling thread: one this process already holds if idle, else a
+     * new one claimed in the pool (recovering it if its owner died). Waits up to 30 s when
+     * every lane is busy.
+     *
+     * @return the lane, to be closed when the operation ends
+     * @throws PoolException if no lane becomes free in time
+     */
+    public Lane acquireLane() {
+        checkOpen();
+        long deadline = System.nanoTime() + LANE_WAIT.toNanos();
+        long pause = 1_000;
+        while (true) {
+            Lane lane = idle.poll();
+            if (lane == null) {
+                lane = claimNewLane();
+            }
+            if (lane != null) {
+                lane.enter();
+                return lane;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new PoolException("no free lane: all " + g.laneCount() + " lanes are held");
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(10));
+            checkOpen();
+        }
+    }
+
+    void handBack(Lane lane) {
+        if (closed) {
+            release(lane);
+        } else {
+            idle.offer(lane);
+        }
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new PoolClosedException("the heap of pool " + descriptor.uuid() + " is closed");
+        }
+    }
+
+    private synchronized Lane claimNewLane() {
+        int n = g.laneCount();
+        int start = (int) (OwnerToken.pid(token) % n);
+        for (int i = 0; i < n; i++) {
+            int index = (start + i) % n;
+            if (claimed[index] == null && tryClaim(index)) {
+                LaneAllocator allocator = newAllocator(index);
+                if (allocator.recoverAndIndex()) {
+                    recoveries.incrementAndGet();
+                }
+                claimed[index] = new Lane(this, allocator);
+                return claimed[index];
+            }
+        }
+        return null;
+    }
+
+    private LaneAllocator newAllocator(int index) {
+        LaneAllocator[] self = new LaneAllocator[1];
+        self[0] = new LaneAllocator(index, table, lanes, claimer, () -> adoptIdleLanes(self[0]));
+        return self[0];
+    }
+
+    private boolean tryClaim(int index) {
+        LaneRecord r = lanes.record(index);
+        long owner = r.ownerAcquire();
+        boolean stale = owner == 0 || owner == token || !OwnerToken.isProcessAlive(owner);
+        if (!stale || !LocalLanes.hold(storage, index)) {
+            return false;
+        }
+        if (owner == token || r.compareAndSetOwner(owner, token)) {
+            pm.drain();
+            return true;
+        }
+        LocalLanes.release(storage, index);
+        return false;
+    }
+
+    /**
+     * Recovers every lane whose owner is dead (or that an abandoned heap of this JVM left),
+     * then hands it back to the pool: intents are redone, orphaned large reservations
+     * released. Lanes are otherwise recovered lazily, when claimed.
+     *
+     * @return how many lanes had an intent to redo
+     */
+    public synchronized int recoverDeadLanes() {
+        checkOpen();
+        int redone = 0;
+        for (int m = 0; m < g.laneCount(); m++) {
+            long owner = lanes.record(m).ownerAcquire();
+            if (owner == 0 || claimed[m] != null || !tryClaim(m)) {
+                continue;
+            }
+            if (newAllocator(m).recoverAndIndex()) {
+                recoveries.incrementAndGet();
+                redone++;
+            }
+            releaseOwnership(m);
+        }
+        return redone;
+    }
+
+    /**
+     * Takes over the SMALL superblocks of every lane that no live process holds, after
+     * recovering that lane; called when the pool looks full.
+     */
+    private synchronized boolean adoptIdleLanes(LaneAllocator into) {
+        boolean adopted = false;
+        for (int m = 0; m < g.laneCount(); m++) {
+            if (claimed[m] != null || !tryClaim(m)) {
+                continue;
+            }
+            LaneAllocator idleLane = newAllocator(m);
+            if (idleLane.recoverAndIndex()) {
+                recoveries.incrementAndGet();
+            }
+            adopted |= transfer(m, into);
+            releaseOwnership(m);
+        }
+        return adopted;
+    }
+
+    private boolean transfer(int from, LaneAllocator into) {
+        boolean any = false;
+        for (long sb = 0; sb < g.superblockCount(); sb++) {
+            long state = table.state(sb);
+            if (SuperblockState.kind(state) == SuperblockState.KIND_SMALL && SuperblockState.owner(state) == from) {
+                long mine = SuperblockState.small(SuperblockState.sizeClass(state), into.lane());
+                if (table.compareAndSetState(sb, state, mine)) {
+                    into.indexOwned(sb, mine);
+                    any = true;
+                }
+            }
+        }
+        pm.drain();
+        return any;
+    }
+
+    private void releaseOwnership(int index) {
+        lanes.record(index).compareAndSetOwner(token, 0);
+        pm.drain();
+        LocalLanes.release(storage, index);
+    }
+
+    private synchronized void release(Lane lane) {
+        LaneAllocator a = lane.allocator();
+        a.cancelAll();
+        a.releaseEmpties();
+        claimed[a.lane()] = null;
+        releaseOwnership(a.lane());
+    }
+
+    /**
+     * Calls {@code action} with the offset of every allocated (published) block, small and
+     * large, in offset order. Walks the state table and bitmaps; not a snapshot.
+     *
+     * @param action receives block offsets
+     */
+    public void forEachAllocated(LongProcedure action) {
+        for (long sb = 0; sb < g.superblockCount(); sb++) {
+            long state = table.state(sb);
+            int kind = SuperblockState.kind(state);
+            long base = g.superblockOffset(sb);
+            if (kind == SuperblockState.KIND_SMALL) {
+                int cls = SuperblockState.sizeClass(state);
+                if (cls >= SizeClasses.count()) {
+                    throw new PoolCorruptedException("superblock " + sb + ": " + SuperblockState.describe(state));
+                }
+                for (int i = 0; i < SizeClasses.blocks(cls); i++) {
+                    if ((table.bitmapWord(sb, i >>> 6) & 1L << i) != 0) {
+                        action.value(base + (long) i * SizeClasses.size(cls));
+                    }
+                }
+            } else if (kind == SuperblockState.KIND_HEAD && (table.bitmapWord(sb, 0) & 1) != 0) {
+                action.value(base);
+            }
+        }
+    }
+
+    /**
+     * @param block an allocated block's offset
+     * @return its usable size in bytes
+     * @throws PoolCorruptedException if it is not an allocated block
+     */
+    public long usableSize(long block) {
+        return table.resolveAllocated(block).size();
+    }
+
+    /** @return occupancy figures, walking the whole table */
+    public HeapStats stats() {
+        long[] kinds = new long[4];
+        for (long sb = 0; sb < g.superblockCount(); sb++) {
+            kinds[Math.min(3, SuperblockState.kind(table.state(sb)))]++;
+        }
+        long[] blocks = new long[2];
+        forEachAllocated(b -> {
+            blocks[0]++;
+            blocks[1] += usableSize(b);
+        });
+        int held = 0;
+        for (Lane l : claimed) {
+            held += l != null ? 1 : 0;
+        }
+        return new HeapStats(g.size(), g.dataBytes(), g.superblockCount(), kinds[0], kinds[1],
+                kinds[2] + kinds[3], blocks[0], blocks[1], held);
+    }
+
+    /**
+     * Hands every idle lane back to the pool (after releasing its empty superblocks).
+     * Lanes still held are handed back when their holders close them. Later calls on this
+     * heap throw {@link PoolClosedException}. Does not unmap the pool.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (Lane lane = idle.poll(); lane != null; lane = idle.poll()) {
+            release(lane);
+        }
+    }
+}
