@@ -195,10 +195,12 @@ public final class Heap implements AutoCloseable {
             if (owner == 0 || claimed[m] != null || !tryClaim(m)) {
                 continue;
             }
-            if (newAllocator(m).recoverAndIndex()) {
+            LaneAllocator dead = newAllocator(m);
+            if (dead.recoverAndIndex()) {
                 recoveries.incrementAndGet();
                 redone++;
             }
+            dead.releaseEmpties();
             releaseOwnership(m);
         }
         return redone;
