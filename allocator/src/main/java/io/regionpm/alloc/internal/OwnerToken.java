@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * The 8-byte identity of a live process, stored as the owner of a lane: the pid in the low
  * 22 bits (Linux's largest pid_max) and the process start time in milliseconds (mod 2^42)
- * above, so that a reused pid is never taken for the old owner.
+ * above, so that a reused pid is never taken for the old owner. Where the start time of a
+ * running process cannot be read, that process is taken to be the owner (conservative: a
+ * lane is never stolen from a possibly live process).
  *
  * <p>Thread-safety: stateless.
  */
@@ -44,6 +46,10 @@ public final class OwnerToken {
         Optional<ProcessHandle> handle = ProcessHandle.of(pid(token));
         if (handle.isEmpty() || !handle.get().isAlive() || isZombie(pid(token))) {
             return false;
+        }
+        Optional<Instant> start = handle.get().info().startInstant();
+        if (start.isEmpty()) {
+            return true; // cannot tell a reused pid apart: never steal from a possibly live owner
         }
         return of(handle.get()) == token;
     }

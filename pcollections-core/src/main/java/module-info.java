@@ -1,0 +1,6 @@
+/** The Pool facade, the root directory of named collections, typed codecs, durability modes (SYNC, PMSYNC, NONE) and raw regions. */
+module io.regionpm.core {
+    requires transitive io.regionpm.recovery;
+
+    // exports io.regionpm.core once the issue that builds this module lands (an empty package cannot be exported)
+}
