@@ -172,6 +172,10 @@ public final class PoolFile implements AutoCloseable {
             MemorySegment seg = null;
             if (kind == BackendKind.DAX || backend == null && kind == BackendKind.FILE) {
                 seg = tryMapSync(ch, size, arena);
+                if (seg == null && backend == BackendKind.DAX) {
+                    throw new PoolException(path + ": the DAX back end was asked for, but the file system"
+                            + " refuses MAP_SYNC mappings");
+                }
                 kind = seg != null ? BackendKind.DAX : BackendKind.FILE;
             }
             if (seg == null) {

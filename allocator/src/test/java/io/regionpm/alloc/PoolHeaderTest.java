@@ -189,6 +189,29 @@ class PoolHeaderTest {
     }
 
     @Test
+    void backEndsAreProbedAndAForcedDaxOnAnOrdinaryFileSystemIsRefused() {
+        Path p = newPool();
+        try (PoolFile f = PoolFile.open(p)) {
+            assertThat(f.memory().backendKind()).as("ext4 or similar under the temp dir").isIn(BackendKind.FILE, BackendKind.SHM);
+        }
+        try (PoolFile f = PoolFile.open(p, BackendKind.FILE)) {
+            assertThat(f.memory().backendKind()).isEqualTo(BackendKind.FILE);
+        }
+        if (!"tmpfs".equals(fileStoreType(p))) {
+            assertThatThrownBy(() -> PoolFile.open(p, BackendKind.DAX)).isInstanceOf(PoolException.class)
+                    .hasMessageContaining("MAP_SYNC");
+        }
+    }
+
+    private static String fileStoreType(Path p) {
+        try {
+            return Files.getFileStore(p).type();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void badSpecsNameTheOption() {
         assertThatThrownBy(() -> PoolSpec.of(1000)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("size");
