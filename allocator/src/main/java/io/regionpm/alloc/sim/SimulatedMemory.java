@@ -24,6 +24,11 @@ import io.regionpm.alloc.PersistentMemory;
  * {@link SimulatedPowerLoss} before it takes effect, so tests can stop an operation at every
  * point and check recovery from each image.
  *
+ * <p>When several threads share the memory, the crash freezes it: the values of the pending
+ * words are captured at that instant, later stores are ignored and every later persistence
+ * point, in any thread, throws {@link SimulatedPowerLoss} too. Crash images are then made
+ * from the frozen state.
+ *
  * <p>Thread-safety: safe for concurrent use (every store is recorded under a lock); meant
  * for tests, not speed. Process-safety: the bytes live in this JVM only.
  */
@@ -38,6 +43,7 @@ public final class SimulatedMemory implements PersistenceBackend, AutoCloseable 
     private final LongLongHashMap flushed = new LongLongHashMap();
     private long points;
     private long crashAt = Long.MAX_VALUE;
+    private LongLongHashMap frozen;
 
     private SimulatedMemory(long size) {
         if (size <= 0 || (size & 7) != 0) {
@@ -107,6 +113,11 @@ public final class SimulatedMemory implements PersistenceBackend, AutoCloseable 
         return image(null, true);
     }
 
+    /** @return whether the armed crash happened */
+    public synchronized boolean crashed() {
+        return frozen != null;
+    }
+
     private SimulatedMemory image(Random random, boolean everything) {
         SimulatedMemory copy = new SimulatedMemory(working.byteSize());
         copy.working.copyFrom(durable);
@@ -116,7 +127,7 @@ public final class SimulatedMemory implements PersistenceBackend, AutoCloseable 
             long at = word << 3;
             long value;
             if (everything) {
-                value = working.get(WORD, at);
+                value = latest(word);
             } else if (random == null) {
                 value = durable.get(WORD, at);
             } else {
@@ -132,9 +143,13 @@ public final class SimulatedMemory implements PersistenceBackend, AutoCloseable 
         int choice = random.nextInt(flushed.containsKey(word) ? 3 : 2);
         return switch (choice) {
             case 0 -> durable.get(WORD, at);
-            case 1 -> working.get(WORD, at);
+            case 1 -> latest(word);
             default -> flushed.get(word);
         };
+    }
+
+    private long latest(long word) {
+        return frozen != null ? frozen.get(word) : working.get(WORD, word << 3);
     }
 
     @Override
@@ -149,6 +164,9 @@ public final class SimulatedMemory implements PersistenceBackend, AutoCloseable 
 
     @Override
     public synchronized void stored(long offset, long length) {
+        if (frozen != null) {
+            return;
+        }
         for (long w = offset >>> 3, last = (offset + length - 1) >>> 3; w <= last; w++) {
             dirty.add(w);
         }
@@ -156,8 +174,14 @@ public final class SimulatedMemory implements PersistenceBackend, AutoCloseable 
 
     @Override
     public synchronized void beforePersistencePoint() {
+        if (frozen != null) {
+            throw new SimulatedPowerLoss(points);
+        }
         points++;
         if (points == crashAt) {
+            frozen = new LongLongHashMap();
+            dirty.forEach(word -> frozen.put(word, working.get(WORD, word << 3)));
+            flushed.forEachKey(word -> frozen.put(word, working.get(WORD, word << 3)));
             throw new SimulatedPowerLoss(points);
         }
     }
