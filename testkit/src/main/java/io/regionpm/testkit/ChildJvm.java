@@ -50,7 +50,10 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * @param jvmArgs extra JVM options
+     * Starts {@code main} in a new JVM with the class path of this one, native access on and
+     * extra JVM options (for example {@code -Dkey=value} or a larger {@code -Xmx}).
+     *
+     * @param jvmArgs extra JVM options, placed before the class path
      * @param main    the class whose {@code main} runs
      * @param args    its arguments
      * @return the running child
