@@ -10,6 +10,7 @@ import org.eclipse.collections.api.block.procedure.primitive.LongProcedure;
 
 import io.regionpm.alloc.internal.LaneAllocator;
 import io.regionpm.alloc.internal.LaneRecord;
+import io.regionpm.alloc.internal.LaneServices;
 import io.regionpm.alloc.internal.LaneTable;
 import io.regionpm.alloc.internal.LocalLanes;
 import io.regionpm.alloc.internal.OwnerToken;
@@ -47,6 +48,17 @@ public final class Heap implements AutoCloseable {
     private final Lane[] claimed;
     private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
     private final AtomicInteger recoveries = new AtomicInteger();
+    private final LaneServices services = new LaneServices() {
+        @Override
+        public boolean adoptIdleLanes(LaneAllocator into) {
+            return Heap.this.adoptIdleLanes(into);
+        }
+
+        @Override
+        public void releaseIfOrphaned(long superblock, int owner) {
+            Heap.this.releaseIfOrphaned(superblock, owner);
+        }
+    };
     private volatile boolean closed;
 
     private Heap(PersistentMemory pm, PoolDescriptor descriptor) {
@@ -160,9 +172,7 @@ public final class Heap implements AutoCloseable {
     }
 
     private LaneAllocator newAllocator(int index) {
-        LaneAllocator[] self = new LaneAllocator[1];
-        self[0] = new LaneAllocator(index, table, lanes, claimer, () -> adoptIdleLanes(self[0]));
-        return self[0];
+        return new LaneAllocator(index, table, lanes, claimer, services);
     }
 
     private boolean tryClaim(int index) {
@@ -211,6 +221,7 @@ public final class Heap implements AutoCloseable {
      * recovering that lane; called when the pool looks full.
      */
     private synchronized boolean adoptIdleLanes(LaneAllocator into) {
+        checkOpen();
         boolean adopted = false;
         for (int m = 0; m < g.laneCount(); m++) {
             if (claimed[m] != null || !tryClaim(m)) {
@@ -224,6 +235,24 @@ public final class Heap implements AutoCloseable {
             releaseOwnership(m);
         }
         return adopted;
+    }
+
+    /** Returns an empty superblock of a lane nobody holds to FREE, holding that lane meanwhile. */
+    private synchronized void releaseIfOrphaned(long sb, int owner) {
+        if (owner < 0 || owner >= g.laneCount() || claimed[owner] != null
+                || lanes.record(owner).ownerAcquire() != 0 || !tryClaim(owner)) {
+            return;
+        }
+        long state = table.state(sb);
+        if (SuperblockState.kind(state) == SuperblockState.KIND_SMALL && SuperblockState.owner(state) == owner
+                && table.bitmapEmpty(sb)) {
+            boolean[] busy = {false};
+            lanes.fence(sb, sb + 1, block -> busy[0] = true);
+            if (!busy[0]) {
+                table.compareAndSetState(sb, state, SuperblockState.FREE);
+            }
+        }
+        releaseOwnership(owner);
     }
 
     private boolean transfer(int from, LaneAllocator into) {

@@ -50,6 +50,8 @@ class AllocatorModelTest {
             pool.reopen();
             HeapStats stats = pool.heap().stats();
             assertThat(stats.allocatedBlocks()).as("seed %d: all freed", seed).isZero();
+            assertThat(stats.freeSuperblocks()).as("seed %d: every superblock back to FREE", seed)
+                    .isEqualTo(stats.superblocks());
             assertThat(fillWithQuarterSuperblocks(pool.heap())).as("seed %d: the whole pool is usable again", seed)
                     .isEqualTo(stats.superblocks() * 4);
         }

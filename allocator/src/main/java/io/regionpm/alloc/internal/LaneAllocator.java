@@ -1,7 +1,5 @@
 package io.regionpm.alloc.internal;
 
-import java.util.function.BooleanSupplier;
-
 import org.eclipse.collections.api.set.primitive.MutableLongSet;
 import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
@@ -26,7 +24,7 @@ public final class LaneAllocator {
     private final LaneTable lanes;
     private final LaneRecord record;
     private final SuperblockClaimer claimer;
-    private final BooleanSupplier adoptIdleLanes;
+    private final LaneServices services;
     private final ClassCache[] caches = new ClassCache[SizeClasses.count()];
     private final MutableLongSet reserved = new LongHashSet();
     private final long[] occupied = new long[PoolGeometry.BITMAP_BYTES / 8];
@@ -36,11 +34,10 @@ public final class LaneAllocator {
      * @param table          states and bitmaps
      * @param lanes          the lane table
      * @param claimer        claims FREE superblocks
-     * @param adoptIdleLanes takes over the superblocks of lanes no live process holds;
-     *                       returns whether it found any
+     * @param services       operations on other lanes (adoption, orphan release)
      */
     public LaneAllocator(int lane, SuperblockTable table, LaneTable lanes, SuperblockClaimer claimer,
-                         BooleanSupplier adoptIdleLanes) {
+                         LaneServices services) {
         this.lane = lane;
         this.table = table;
         this.pm = table.memory();
@@ -48,7 +45,7 @@ public final class LaneAllocator {
         this.lanes = lanes;
         this.record = lanes.record(lane);
         this.claimer = claimer;
-        this.adoptIdleLanes = adoptIdleLanes;
+        this.services = services;
     }
 
     /** @return the lane index */
@@ -99,7 +96,7 @@ public final class LaneAllocator {
             }
         }
         sb = claimer.claimSmall(cls, lane);
-        if (sb < 0 && (releaseEmpties() > 0 | adoptIdleLanes.getAsBoolean())) {
+        if (sb < 0 && (services.adoptIdleLanes(this) | releaseEmpties() > 0)) {
             return; // space was found elsewhere: the caller's loop tries again
         }
         if (sb < 0) {
@@ -117,7 +114,7 @@ public final class LaneAllocator {
                     + g.dataBytes() + " bytes)");
         }
         long head = claimer.claimRun(lane, run);
-        if (head < 0 && (releaseEmpties() > 0 | adoptIdleLanes.getAsBoolean())) {
+        if (head < 0 && (services.adoptIdleLanes(this) | releaseEmpties() > 0)) {
             head = claimer.claimRun(lane, run);
         }
         if (head < 0) {
@@ -228,6 +225,8 @@ public final class LaneAllocator {
         record.clearIntent();
         if (!b.large() && owner == lane) {
             returnToCache(b);
+        } else if (!b.large() && table.bitmapEmpty(b.superblock())) {
+            services.releaseIfOrphaned(b.superblock(), owner);
         }
     }
 

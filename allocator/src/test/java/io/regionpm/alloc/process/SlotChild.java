@@ -1,10 +1,11 @@
 package io.regionpm.alloc.process;
 
-import java.nio.file.Files;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import io.regionpm.alloc.Heap;
 import io.regionpm.alloc.Lane;
@@ -13,16 +14,15 @@ import io.regionpm.alloc.PoolFile;
 /**
  * A child JVM that maps a pool and runs a {@link SlotWorker} over its slot array.
  *
- * <p>Arguments: {@code pool owner arrayOffset slots ops seed publication firstSeq goFile}.
- * {@code ops} of -1 means "until killed"; {@code goFile} of {@code -} means "start at once",
- * otherwise the child prints {@code READY} and waits for that file to appear (the parent's
- * start signal). Lines printed: {@code VERIFIED <full slots>}, {@code READY},
+ * <p>Arguments: {@code pool owner arrayOffset slots ops seed publication firstSeq start}.
+ * {@code ops} of -1 means "until killed"; {@code start} is {@code now}, or {@code stdin}:
+ * print {@code READY} and wait for the line {@code GO} on standard input (the parent's start
+ * signal, so that several children begin at the same moment). Lines printed:
+ * {@code VERIFIED <full slots>}, {@code READY},
  * {@code RUNNING lane=<index>}, then {@code DONE <ops> ...} and exit 0; on any failure
  * (a stamp mismatch included) {@code FAILED <reason>} and exit 2.
  */
 public final class SlotChild {
-    private static final long GO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
-
     private SlotChild() {
     }
 
@@ -39,7 +39,7 @@ public final class SlotChild {
         System.exit(0);
     }
 
-    private static void run(String[] args) {
+    private static void run(String[] args) throws IOException {
         Path pool = Path.of(args[0]);
         int owner = Integer.parseInt(args[1]);
         long array = Long.parseLong(args[2]);
@@ -48,16 +48,20 @@ public final class SlotChild {
         long seed = Long.parseLong(args[5]);
         SlotWorker.Publication publication = SlotWorker.Publication.valueOf(args[6]);
         long firstSeq = Long.parseLong(args[7]);
-        String go = args[8];
+        boolean awaitGo = switch (args[8]) {
+            case "now" -> false;
+            case "stdin" -> true;
+            default -> throw new IllegalArgumentException("start must be now or stdin: " + args[8]);
+        };
 
         PoolFile file = PoolFile.open(pool);
         Heap heap = Heap.attach(file);
         Lane lane = heap.acquireLane();
         SlotWorker worker = new SlotWorker(heap, lane, array, slots, owner, firstSeq, new Random(seed), publication);
         System.out.println("VERIFIED " + worker.verifyAll());
-        if (!"-".equals(go)) {
+        if (awaitGo) {
             System.out.println("READY");
-            awaitFile(Path.of(go));
+            awaitGo();
         }
         System.out.println("RUNNING lane=" + lane.index());
         long done = 0;
@@ -72,14 +76,12 @@ public final class SlotChild {
         System.out.println("DONE " + done + " " + worker.summary() + " full=" + full);
     }
 
-    /** Waits for the parent's start signal: a condition polled, not a timed guess. */
-    private static void awaitFile(Path go) {
-        long deadline = System.nanoTime() + GO_TIMEOUT_NANOS;
-        while (!Files.exists(go)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("no start signal " + go + " within 60 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    /** Blocks until the parent sends {@code GO}. */
+    private static void awaitGo() throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line = in.readLine();
+        if (!"GO".equals(line)) {
+            throw new IllegalStateException("expected GO on standard input, got " + line);
         }
     }
 }
