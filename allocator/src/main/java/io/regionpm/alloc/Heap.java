@@ -9,6 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.eclipse.collections.api.block.procedure.primitive.LongProcedure;
 
 import io.regionpm.alloc.internal.LaneAllocator;
+import io.regionpm.alloc.internal.LaneIndex;
 import io.regionpm.alloc.internal.LaneRecord;
 import io.regionpm.alloc.internal.LaneServices;
 import io.regionpm.alloc.internal.LaneTable;
@@ -50,7 +51,7 @@ public final class Heap implements AutoCloseable {
     private final AtomicInteger recoveries = new AtomicInteger();
     private final LaneServices services = new LaneServices() {
         @Override
-        public boolean adoptIdleLanes(LaneAllocator into) {
+        public boolean adoptIdleLanes(LaneIndex into) {
             return Heap.this.adoptIdleLanes(into);
         }
 
@@ -220,7 +221,7 @@ public final class Heap implements AutoCloseable {
      * Takes over the SMALL superblocks of every lane that no live process holds, after
      * recovering that lane; called when the pool looks full.
      */
-    private synchronized boolean adoptIdleLanes(LaneAllocator into) {
+    private synchronized boolean adoptIdleLanes(LaneIndex into) {
         checkOpen();
         boolean adopted = false;
         for (int m = 0; m < g.laneCount(); m++) {
@@ -255,7 +256,7 @@ public final class Heap implements AutoCloseable {
         releaseOwnership(owner);
     }
 
-    private boolean transfer(int from, LaneAllocator into) {
+    private boolean transfer(int from, LaneIndex into) {
         boolean any = false;
         for (long sb = 0; sb < g.superblockCount(); sb++) {
             long state = table.state(sb);

@@ -1,7 +1,6 @@
 package io.regionpm.alloc.internal;
 
 import org.eclipse.collections.api.set.primitive.MutableLongSet;
-import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
 import io.regionpm.alloc.PersistentMemory;
 import io.regionpm.alloc.PoolCorruptedException;
@@ -10,7 +9,7 @@ import io.regionpm.alloc.PoolGeometry;
 
 /**
  * The allocator of one lane held by this process: reserve, publish, cancel and free, with
- * the lane's volatile index ({@link ClassCache} per size class). See docs/format.md,
+ * the lane's volatile index ({@link LaneIndex}). See docs/format.md,
  * "Allocation protocol", for the persistence order of each operation.
  *
  * <p>Thread-safety: used by one thread at a time (the lane's holder). Process-safety:
@@ -25,9 +24,8 @@ public final class LaneAllocator {
     private final LaneRecord record;
     private final SuperblockClaimer claimer;
     private final LaneServices services;
-    private final ClassCache[] caches = new ClassCache[SizeClasses.count()];
-    private final MutableLongSet reserved = new LongHashSet();
-    private final long[] occupied = new long[PoolGeometry.BITMAP_BYTES / 8];
+    private final LaneIndex index;
+    private final MutableLongSet reserved;
 
     /**
      * @param lane           the lane index (already claimed)
@@ -46,6 +44,8 @@ public final class LaneAllocator {
         this.record = lanes.record(lane);
         this.claimer = claimer;
         this.services = services;
+        this.index = new LaneIndex(lane, table, lanes, claimer, services);
+        this.reserved = index.reserved();
     }
 
     /** @return the lane index */
@@ -67,44 +67,9 @@ public final class LaneAllocator {
         if (bytes <= 0) {
             throw new IllegalArgumentException("size must be positive: " + bytes);
         }
-        long block = bytes <= SizeClasses.MAX_SMALL ? reserveSmall(SizeClasses.classOf(bytes)) : reserveLarge(bytes);
+        long block = bytes <= SizeClasses.MAX_SMALL ? index.takeSmall(SizeClasses.classOf(bytes)) : reserveLarge(bytes);
         reserved.add(block);
         return block;
-    }
-
-    private long reserveSmall(int cls) {
-        ClassCache c = cache(cls);
-        long block = c.take();
-        while (block < 0) {
-            refill(c, cls);
-            block = c.take();
-        }
-        return block;
-    }
-
-    private void refill(ClassCache c, int cls) {
-        long sb = c.nextPartial();
-        if (sb >= 0) {
-            loadShadow(c, sb, true);
-            return;
-        }
-        long hint = record.remoteFreesAcquire();
-        if (hint != c.seenRemoteFrees) {
-            c.seenRemoteFrees = hint;
-            if (rescan(c)) {
-                return;
-            }
-        }
-        sb = claimer.claimSmall(cls, lane);
-        if (sb < 0 && (services.adoptIdleLanes(this) | releaseEmpties() > 0)) {
-            return; // space was found elsewhere: the caller's loop tries again
-        }
-        if (sb < 0) {
-            throw new PoolFullException("pool full: no free " + c.size + "-byte block and no free superblock ("
-                    + g.superblockCount() + " superblocks of " + PoolGeometry.SUPERBLOCK_BYTES + " bytes)");
-        }
-        c.owned.add(sb);
-        loadShadow(c, sb, false);
     }
 
     private long reserveLarge(long bytes) {
@@ -114,7 +79,7 @@ public final class LaneAllocator {
                     + g.dataBytes() + " bytes)");
         }
         long head = claimer.claimRun(lane, run);
-        if (head < 0 && (services.adoptIdleLanes(this) | releaseEmpties() > 0)) {
+        if (head < 0 && (services.adoptIdleLanes(index) | index.releaseEmpties() > 0)) {
             head = claimer.claimRun(lane, run);
         }
         if (head < 0) {
@@ -136,7 +101,7 @@ public final class LaneAllocator {
         if (b.large()) {
             table.releaseRun(b.superblock(), b.state());
         } else {
-            returnToCache(b);
+            index.giveBack(b);
         }
     }
 
@@ -224,7 +189,7 @@ public final class LaneAllocator {
         }
         record.clearIntent();
         if (!b.large() && owner == lane) {
-            returnToCache(b);
+            index.giveBack(b);
         } else if (!b.large() && table.bitmapEmpty(b.superblock())) {
             services.releaseIfOrphaned(b.superblock(), owner);
         }
@@ -244,99 +209,6 @@ public final class LaneAllocator {
         }
     }
 
-    private void returnToCache(Block b) {
-        ClassCache c = cache(b.sizeClass());
-        if (c.inCurrent(b.offset())) {
-            c.untake(b.offset());
-        } else {
-            c.addPartial(b.superblock());
-        }
-    }
-
-    // ---- shadows, rescans, empties -------------------------------------------------------
-
-    private void loadShadow(ClassCache c, long sb, boolean fence) {
-        for (int w = 0; w < c.words; w++) {
-            occupied[w] = table.bitmapWord(sb, w);
-        }
-        long base = g.superblockOffset(sb);
-        if (fence) {
-            lanes.fence(sb, sb + 1, block -> mark(c, base, block));
-        }
-        reserved.forEach(block -> {
-            if (block >= base && block < base + PoolGeometry.SUPERBLOCK_BYTES) {
-                mark(c, base, block);
-            }
-        });
-        c.load(sb, base, occupied);
-    }
-
-    private void mark(ClassCache c, long base, long block) {
-        int index = (int) ((block - base) / c.size);
-        if (index < c.blocks) {
-            occupied[index >>> 6] |= 1L << index;
-        }
-    }
-
-    private boolean rescan(ClassCache c) {
-        boolean found = false;
-        for (int i = 0; i < c.owned.size(); i++) {
-            long sb = c.owned.get(i);
-            if (sb != c.current && used(sb, c) < c.blocks) {
-                c.addPartial(sb);
-                found = true;
-            }
-        }
-        return found;
-    }
-
-    private int used(long sb, ClassCache c) {
-        int used = 0;
-        for (int w = 0; w < c.words; w++) {
-            used += Long.bitCount(table.bitmapWord(sb, w));
-        }
-        return used;
-    }
-
-    /**
-     * Releases this lane's empty SMALL superblocks (no bit set, nothing reserved, no free
-     * in flight) to FREE, so that any lane and size class can use them.
-     *
-     * @return how many were released
-     */
-    public int releaseEmpties() {
-        LongHashSet candidates = new LongHashSet();
-        for (ClassCache c : caches) {
-            if (c != null) {
-                c.owned.forEach(sb -> {
-                    if (table.bitmapEmpty(sb) && !hasReservation(sb)) {
-                        candidates.add(sb);
-                    }
-                });
-            }
-        }
-        if (candidates.isEmpty()) {
-            return 0;
-        }
-        LongHashSet busy = new LongHashSet();
-        lanes.fence(0, g.superblockCount(), block -> busy.add(g.superblockOf(block)));
-        int released = 0;
-        for (long sb : candidates.toArray()) {
-            long state = table.state(sb);
-            if (!busy.contains(sb) && table.compareAndSetState(sb, state, SuperblockState.FREE)) {
-                cache(SuperblockState.sizeClass(state)).forget(sb);
-                released++;
-            }
-        }
-        pm.drain();
-        return released;
-    }
-
-    private boolean hasReservation(long sb) {
-        long base = g.superblockOffset(sb);
-        return reserved.anySatisfy(b -> b >= base && b < base + PoolGeometry.SUPERBLOCK_BYTES);
-    }
-
     // ---- recovery and indexing ----------------------------------------------------------
 
     /**
@@ -348,62 +220,19 @@ public final class LaneAllocator {
      */
     public boolean recoverAndIndex() {
         boolean replayed = new IntentReplay(table, record).replay();
-        for (long sb = 0; sb < g.superblockCount(); sb++) {
-            long state = table.state(sb);
-            if (SuperblockState.owner(state) == lane) {
-                indexOwned(sb, state);
-            }
-        }
+        index.rebuild();
         pm.drain();
         return replayed;
     }
 
     /**
-     * Adds one superblock this lane owns to the index (also used when adopting).
+     * Returns this lane's empty superblocks to FREE (see {@link LaneIndex}).
      *
-     * @param sb    superblock
-     * @param state its state
+     * @return how many were released
      */
-    public void indexOwned(long sb, long state) {
-        switch (SuperblockState.kind(state)) {
-            case SuperblockState.KIND_SMALL -> {
-                int cls = SuperblockState.sizeClass(state);
-                if (cls >= SizeClasses.count()) {
-                    throw new PoolCorruptedException("superblock " + sb + ": " + SuperblockState.describe(state));
-                }
-                ClassCache c = cache(cls);
-                c.owned.add(sb);
-                if (used(sb, c) < c.blocks) {
-                    c.addPartial(sb);
-                }
-            }
-            case SuperblockState.KIND_HEAD -> {
-                if (!table.isSet(table.resolve(g.superblockOffset(sb)))) {
-                    table.releaseRun(sb, state);
-                }
-            }
-            case SuperblockState.KIND_TAIL -> releaseOrphanTail(sb, state);
-            default -> throw new PoolCorruptedException("superblock " + sb + ": " + SuperblockState.describe(state));
-        }
+    public int releaseEmpties() {
+        return index.releaseEmpties();
     }
 
-    private void releaseOrphanTail(long sb, long state) {
-        long distance = SuperblockState.run(state);
-        long head = sb - distance;
-        long hs = head >= 0 && distance > 0 ? table.state(head) : SuperblockState.FREE;
-        boolean attached = SuperblockState.kind(hs) == SuperblockState.KIND_HEAD
-                && SuperblockState.owner(hs) == lane && SuperblockState.run(hs) > distance;
-        if (!attached) {
-            table.compareAndSetState(sb, state, SuperblockState.FREE);
-        }
-    }
 
-    private ClassCache cache(int cls) {
-        ClassCache c = caches[cls];
-        if (c == null) {
-            c = new ClassCache(cls);
-            caches[cls] = c;
-        }
-        return c;
-    }
 }

@@ -15,7 +15,7 @@ public interface LaneServices {
      * @param into the lane that receives them
      * @return whether any superblock was taken over
      */
-    boolean adoptIdleLanes(LaneAllocator into);
+    boolean adoptIdleLanes(LaneIndex into);
 
     /**
      * Called after a free left a superblock of another lane empty: if no process holds that
