@@ -2,5 +2,5 @@
 module io.regionpm.recovery {
     requires transitive io.regionpm.alloc;
 
-    // exports io.regionpm.recovery once the issue that builds this module lands (an empty package cannot be exported)
+    exports io.regionpm.recovery.log;
 }
