@@ -13,8 +13,6 @@ import io.regionpm.alloc.internal.LaneIndex;
 import io.regionpm.alloc.internal.LaneRecord;
 import io.regionpm.alloc.internal.LaneServices;
 import io.regionpm.alloc.internal.LaneTable;
-import io.regionpm.alloc.internal.LocalLanes;
-import io.regionpm.alloc.internal.OwnerToken;
 import io.regionpm.alloc.internal.SizeClasses;
 import io.regionpm.alloc.internal.SuperblockClaimer;
 import io.regionpm.alloc.internal.SuperblockState;
@@ -37,6 +35,8 @@ import io.regionpm.alloc.internal.SuperblockTable;
  */
 public final class Heap implements AutoCloseable {
     private static final Duration LANE_WAIT = Duration.ofSeconds(30);
+    /** The table number of lanes in {@link LocalClaims}. */
+    public static final int LANE_TABLE = 1;
 
     private final PersistentMemory pm;
     private final PoolDescriptor descriptor;
@@ -45,7 +45,7 @@ public final class Heap implements AutoCloseable {
     private final LaneTable lanes;
     private final SuperblockClaimer claimer;
     private final Object storage;
-    private final long token = OwnerToken.current();
+    private final long token = ProcessToken.current();
     private final Lane[] claimed;
     private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
     private final AtomicInteger recoveries = new AtomicInteger();
@@ -157,7 +157,7 @@ public final class Heap implements AutoCloseable {
 
     private synchronized Lane claimNewLane() {
         int n = g.laneCount();
-        int start = (int) (OwnerToken.pid(token) % n);
+        int start = (int) (ProcessToken.pid(token) % n);
         for (int i = 0; i < n; i++) {
             int index = (start + i) % n;
             if (claimed[index] == null && tryClaim(index)) {
@@ -179,15 +179,15 @@ public final class Heap implements AutoCloseable {
     private boolean tryClaim(int index) {
         LaneRecord r = lanes.record(index);
         long owner = r.ownerAcquire();
-        boolean stale = owner == 0 || owner == token || !OwnerToken.isProcessAlive(owner);
-        if (!stale || !LocalLanes.hold(storage, index)) {
+        boolean stale = owner == 0 || owner == token || !ProcessToken.isProcessAlive(owner);
+        if (!stale || !LocalClaims.hold(storage, LANE_TABLE, index)) {
             return false;
         }
         if (owner == token || r.compareAndSetOwner(owner, token)) {
             pm.drain();
             return true;
         }
-        LocalLanes.release(storage, index);
+        LocalClaims.release(storage, LANE_TABLE, index);
         return false;
     }
 
@@ -275,7 +275,7 @@ public final class Heap implements AutoCloseable {
     private void releaseOwnership(int index) {
         lanes.record(index).compareAndSetOwner(token, 0);
         pm.drain();
-        LocalLanes.release(storage, index);
+        LocalClaims.release(storage, LANE_TABLE, index);
     }
 
     private synchronized void release(Lane lane) {

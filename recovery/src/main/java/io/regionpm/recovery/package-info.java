@@ -1,7 +1,7 @@
 /**
- * Lanes, tornbit redo/undo logs, transactions, the process registry, robust cross-process locks, crash and dead-process recovery, and the pool checker.
- *
- * <p>Not yet built: this module is a placeholder in the module graph of DESIGN.md section 1
- * and is filled by later issues.
+ * Recovery: the process registry ({@link io.regionpm.recovery.ProcessRegistry}) and, in
+ * {@code io.regionpm.recovery.log}, the tornbit and checksum-framed record logs. Still to
+ * come (issue 3): lanes with log space, transactions, robust cross-process locks, reader
+ * epochs and the pool checker.
  */
 package io.regionpm.recovery;

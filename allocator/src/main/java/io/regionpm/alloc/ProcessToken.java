@@ -1,4 +1,4 @@
-package io.regionpm.alloc.internal;
+package io.regionpm.alloc;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,14 +13,17 @@ import java.util.Optional;
  * running process cannot be read, that process is taken to be the owner (conservative: a
  * lane is never stolen from a possibly live process).
  *
- * <p>Thread-safety: stateless.
+ * <p>Used as the owner of lanes (allocator) and of process-registry entries and locks
+ * (recovery).
+ *
+ * <p>Thread-safety: stateless. Process-safety: a token names one process for its lifetime.
  */
-public final class OwnerToken {
+public final class ProcessToken {
     private static final int PID_BITS = 22;
     private static final long PID_MASK = (1L << PID_BITS) - 1;
     private static final long CURRENT = of(ProcessHandle.current());
 
-    private OwnerToken() {
+    private ProcessToken() {
     }
 
     /** @return this process's token (never 0) */

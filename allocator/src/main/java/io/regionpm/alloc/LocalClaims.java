@@ -1,0 +1,57 @@
+package io.regionpm.alloc;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which in-pool slots (lanes, process-registry entries, ...) the open objects of this JVM
+ * hold, per storage and per table. A slot whose owner token is this process's own is alive
+ * only if it is held here: otherwise an object of this JVM abandoned it without closing (or
+ * it comes from a crash image), and it may be recovered like a dead process's slot.
+ *
+ * <p>Thread-safety: safe. Process-safety: describes this JVM only.
+ */
+public final class LocalClaims {
+    private static final Map<Object, Set<Long>> HELD = new ConcurrentHashMap<>();
+
+    private LocalClaims() {
+    }
+
+    /**
+     * @param storage the storage identity ({@link PersistenceBackend#storageIdentity()})
+     * @param table   which table, a small number chosen by the caller's module
+     * @param index   the slot
+     * @return true if this call now holds the slot (false: another object of this JVM does)
+     */
+    public static boolean hold(Object storage, int table, int index) {
+        return HELD.computeIfAbsent(storage, k -> ConcurrentHashMap.newKeySet()).add(key(table, index));
+    }
+
+    /**
+     * @param storage the storage identity
+     * @param table   which table
+     * @param index   the slot to let go
+     */
+    public static void release(Object storage, int table, int index) {
+        Set<Long> held = HELD.get(storage);
+        if (held != null) {
+            held.remove(key(table, index));
+        }
+    }
+
+    /**
+     * @param storage the storage identity
+     * @param table   which table
+     * @param index   the slot
+     * @return whether an object of this JVM holds it
+     */
+    public static boolean isHeld(Object storage, int table, int index) {
+        Set<Long> held = HELD.get(storage);
+        return held != null && held.contains(key(table, index));
+    }
+
+    private static long key(int table, int index) {
+        return (long) table << 32 | (index & 0xFFFFFFFFL);
+    }
+}
