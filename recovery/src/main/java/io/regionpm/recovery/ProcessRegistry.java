@@ -6,6 +6,7 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 import io.regionpm.alloc.LocalClaims;
 import io.regionpm.alloc.PersistentMemory;
+import io.regionpm.alloc.PoolCorruptedException;
 import io.regionpm.alloc.PoolException;
 import io.regionpm.alloc.ProcessToken;
 
@@ -151,7 +152,7 @@ public final class ProcessRegistry {
 
     private long entry(int i) {
         if (i < 0 || i >= entries) {
-            throw new IllegalArgumentException("no registry entry " + i);
+            throw new PoolCorruptedException("no registry entry " + i + " (the registry has " + entries + ")");
         }
         return base + (long) i * ENTRY_BYTES;
     }
