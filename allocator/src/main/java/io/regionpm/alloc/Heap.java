@@ -69,7 +69,7 @@ public final class Heap implements AutoCloseable {
         this.table = new SuperblockTable(pm, g);
         this.lanes = new LaneTable(pm, g);
         this.claimer = new SuperblockClaimer(table, lanes);
-        this.storage = pm.backend().storageIdentity();
+        this.storage = LocalClaims.storageKey(pm);
         this.claimed = new Lane[g.laneCount()];
     }
 

@@ -1,5 +1,6 @@
 package io.regionpm.alloc;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +20,7 @@ public final class LocalClaims {
     }
 
     /**
-     * @param storage the storage identity ({@link PersistenceBackend#storageIdentity()})
+     * @param storage the storage key ({@link #storageKey})
      * @param table   which table, a small number chosen by the caller's module
      * @param index   the slot
      * @return true if this call now holds the slot (false: another object of this JVM does)
@@ -49,6 +50,20 @@ public final class LocalClaims {
     public static boolean isHeld(Object storage, int table, int index) {
         Set<Long> held = HELD.get(storage);
         return held != null && held.contains(key(table, index));
+    }
+
+    /**
+     * The key of a pool's storage for this class: the storage identity (the file's key) and
+     * the pool's UUID from its header, so that a new pool that reuses a deleted file's inode
+     * never inherits the holds of objects left open on the old one.
+     *
+     * @param pm the pool's memory
+     * @return the key
+     */
+    public static Object storageKey(PersistentMemory pm) {
+        long msb = pm.size() >= PoolHeader.UUID_LSB + 8 ? pm.getLong(PoolHeader.UUID_MSB) : 0;
+        long lsb = pm.size() >= PoolHeader.UUID_LSB + 8 ? pm.getLong(PoolHeader.UUID_LSB) : 0;
+        return List.of(pm.backend().storageIdentity(), msb, lsb);
     }
 
     private static long key(int table, int index) {

@@ -59,7 +59,7 @@ public final class ProcessRegistry {
         this.pm = pm;
         this.base = base;
         this.entries = entries;
-        this.storage = pm.backend().storageIdentity();
+        this.storage = LocalClaims.storageKey(pm);
     }
 
     /** @return the number of entries */
