@@ -49,6 +49,8 @@ public final class Heap implements AutoCloseable {
     private final Lane[] claimed;
     private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
     private final AtomicInteger recoveries = new AtomicInteger();
+    private final AtomicInteger laneRecoveries = new AtomicInteger();
+    private final LaneRecovery recovery;
     private final LaneServices services = new LaneServices() {
         @Override
         public boolean adoptIdleLanes(LaneIndex into) {
@@ -62,8 +64,9 @@ public final class Heap implements AutoCloseable {
     };
     private volatile boolean closed;
 
-    private Heap(PersistentMemory pm, PoolDescriptor descriptor) {
+    private Heap(PersistentMemory pm, PoolDescriptor descriptor, LaneRecovery recovery) {
         this.pm = pm;
+        this.recovery = recovery;
         this.descriptor = descriptor;
         this.g = descriptor.geometry();
         this.table = new SuperblockTable(pm, g);
@@ -83,9 +86,22 @@ public final class Heap implements AutoCloseable {
      * @throws PoolFormatException if the header is invalid
      */
     public static Heap attach(PersistentMemory pm, String source) {
+        return attach(pm, source, LaneRecovery.NONE);
+    }
+
+    /**
+     * Attaches to a pool held in memory with a layer above that keeps logs in the lanes.
+     *
+     * @param pm       the pool's bytes
+     * @param source   a name for messages
+     * @param recovery replays a dead lane's log when the lane is taken
+     * @return the heap
+     * @throws PoolFormatException if the header is invalid
+     */
+    public static Heap attach(PersistentMemory pm, String source, LaneRecovery recovery) {
         long headerBytes = Math.min(pm.size(), PoolGeometry.HEADER_BYTES);
         PoolDescriptor d = PoolHeader.validate(pm.readOnlySlice(0, headerBytes), pm.size(), source);
-        return new Heap(pm, d);
+        return new Heap(pm, d, recovery);
     }
 
     /**
@@ -93,7 +109,16 @@ public final class Heap implements AutoCloseable {
      * @return the heap over it
      */
     public static Heap attach(PoolFile file) {
-        return new Heap(file.memory(), file.descriptor());
+        return attach(file, LaneRecovery.NONE);
+    }
+
+    /**
+     * @param file     a mapped pool file
+     * @param recovery replays a dead lane's log when the lane is taken
+     * @return the heap over it
+     */
+    public static Heap attach(PoolFile file, LaneRecovery recovery) {
+        return new Heap(file.memory(), file.descriptor(), recovery);
     }
 
     /** @return the pool's memory */
@@ -109,6 +134,11 @@ public final class Heap implements AutoCloseable {
     /** @return how many lanes this heap recovered (found with a valid intent) */
     public int recoveries() {
         return recoveries.get();
+    }
+
+    /** @return how many lanes of dead holders this heap took over and recovered */
+    public int laneRecoveries() {
+        return laneRecoveries.get();
     }
 
     /**
@@ -155,32 +185,82 @@ public final class Heap implements AutoCloseable {
         }
     }
 
-    private synchronized Lane claimNewLane() {
+    private Lane claimNewLane() {
         int n = g.laneCount();
         int start = (int) (ProcessToken.pid(token) % n);
         for (int i = 0; i < n; i++) {
             int index = (start + i) % n;
-            if (claimed[index] == null && tryClaim(index)) {
-                LaneAllocator allocator = newAllocator(index);
-                if (allocator.recoverAndIndex()) {
-                    recoveries.incrementAndGet();
-                }
-                claimed[index] = new Lane(this, allocator);
-                return claimed[index];
+            LaneAllocator a = claimAndRecover(index);
+            if (a != null) {
+                return keep(a);
             }
         }
         return null;
+    }
+
+    private synchronized Lane keep(LaneAllocator allocator) {
+        Lane lane = new Lane(this, allocator);
+        claimed[allocator.lane()] = lane;
+        return lane;
+    }
+
+    /**
+     * Claims a lane that is free or whose holder is dead, recovering it (the intent, the
+     * layer above's log through {@link LaneRecovery}, the index). A dead holder's lane is
+     * claimed and recovered inside {@link LaneRecovery#serialize}.
+     *
+     * @return the lane's allocator, or null if the lane is taken
+     */
+    private LaneAllocator claimAndRecover(int index) {
+        long owner = lanes.record(index).ownerAcquire();
+        if (owner == 0) {
+            synchronized (this) {
+                return claimed[index] == null && tryClaim(index) ? recovered(index, false) : null;
+            }
+        }
+        if (!isStale(owner)) {
+            return null;
+        }
+        LaneAllocator[] result = {null};
+        recovery.serialize(() -> {
+            synchronized (this) {
+                if (claimed[index] == null && tryClaim(index)) {
+                    result[0] = recovered(index, true);
+                }
+            }
+        });
+        return result[0];
+    }
+
+    private LaneAllocator recovered(int index, boolean deadHolder) {
+        LaneAllocator allocator = newAllocator(index);
+        try {
+            boolean redone = allocator.recoverAndIndex(deadHolder ? a -> recovery.recover(index, new LaneRepair(a)) : null);
+            if (redone) {
+                recoveries.incrementAndGet();
+            }
+            if (deadHolder) {
+                laneRecoveries.incrementAndGet();
+            }
+            return allocator;
+        } catch (RuntimeException e) {
+            releaseOwnership(index);
+            throw e;
+        }
     }
 
     private LaneAllocator newAllocator(int index) {
         return new LaneAllocator(index, table, lanes, claimer, services);
     }
 
+    private boolean isStale(long owner) {
+        return owner == 0 || owner == token || !ProcessToken.isProcessAlive(owner);
+    }
+
     private boolean tryClaim(int index) {
         LaneRecord r = lanes.record(index);
         long owner = r.ownerAcquire();
-        boolean stale = owner == 0 || owner == token || !ProcessToken.isProcessAlive(owner);
-        if (!stale || !LocalClaims.hold(storage, LANE_TABLE, index)) {
+        if (!isStale(owner) || !LocalClaims.hold(storage, LANE_TABLE, index)) {
             return false;
         }
         if (owner == token || r.compareAndSetOwner(owner, token)) {
@@ -192,27 +272,31 @@ public final class Heap implements AutoCloseable {
     }
 
     /**
-     * Recovers every lane whose owner is dead (or that an abandoned heap of this JVM left),
-     * then hands it back to the pool: intents are redone, orphaned large reservations
-     * released. Lanes are otherwise recovered lazily, when claimed.
+     * Recovers every lane whose holder is dead (or that an abandoned heap of this JVM left),
+     * then hands it back to the pool: intents are redone, the layer above's logs replayed,
+     * orphaned large reservations released. Lanes are otherwise recovered lazily, when
+     * claimed. When this returns, every lane that was dead when it started has been
+     * recovered, by this call or by another process.
      *
      * @return how many lanes had an intent to redo
      */
-    public synchronized int recoverDeadLanes() {
+    public int recoverDeadLanes() {
         checkOpen();
         int redone = 0;
         for (int m = 0; m < g.laneCount(); m++) {
             long owner = lanes.record(m).ownerAcquire();
-            if (owner == 0 || claimed[m] != null || !tryClaim(m)) {
+            if (owner == 0 || !isStale(owner)) {
                 continue;
             }
-            LaneAllocator dead = newAllocator(m);
-            if (dead.recoverAndIndex()) {
-                recoveries.incrementAndGet();
-                redone++;
+            int before = recoveries.get();
+            LaneAllocator dead = claimAndRecover(m);
+            if (dead != null) {
+                redone += recoveries.get() - before;
+                synchronized (this) {
+                    dead.releaseEmpties();
+                    releaseOwnership(m);
+                }
             }
-            dead.releaseEmpties();
-            releaseOwnership(m);
         }
         return redone;
     }
@@ -221,19 +305,20 @@ public final class Heap implements AutoCloseable {
      * Takes over the SMALL superblocks of every lane that no live process holds, after
      * recovering that lane; called when the pool looks full.
      */
-    private synchronized boolean adoptIdleLanes(LaneIndex into) {
+    private boolean adoptIdleLanes(LaneIndex into) {
         checkOpen();
         boolean adopted = false;
         for (int m = 0; m < g.laneCount(); m++) {
-            if (claimed[m] != null || !tryClaim(m)) {
+            if (m == into.lane() || !isStale(lanes.record(m).ownerAcquire())) {
                 continue;
             }
-            LaneAllocator idleLane = newAllocator(m);
-            if (idleLane.recoverAndIndex()) {
-                recoveries.incrementAndGet();
+            LaneAllocator idleLane = claimAndRecover(m);
+            if (idleLane != null) {
+                synchronized (this) {
+                    adopted |= transfer(m, into);
+                    releaseOwnership(m);
+                }
             }
-            adopted |= transfer(m, into);
-            releaseOwnership(m);
         }
         return adopted;
     }

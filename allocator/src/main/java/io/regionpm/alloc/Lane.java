@@ -25,11 +25,32 @@ public final class Lane implements AutoCloseable {
 
     private final Heap heap;
     private final LaneAllocator allocator;
+    private final LaneRepair repair;
     private Thread holder;
+    private Object attachment;
 
     Lane(Heap heap, LaneAllocator allocator) {
         this.heap = heap;
         this.allocator = allocator;
+        this.repair = new LaneRepair(allocator);
+    }
+
+    /**
+     * State a layer above keeps for as long as this process holds the lane (the lane's
+     * transaction log, for instance); dropped when the lane is handed back to the pool, so a
+     * new claim of the same lane starts without it.
+     *
+     * @return what was attached, or null
+     */
+    public Object attachment() {
+        check();
+        return attachment;
+    }
+
+    /** @param value what to keep with the lane while this process holds it */
+    public void attach(Object value) {
+        check();
+        attachment = value;
     }
 
     /** @return the lane's index in the pool's lane table */
@@ -69,6 +90,24 @@ public final class Lane implements AutoCloseable {
     public void publish(long block, long slot) {
         check();
         allocator.publish(block, slot);
+    }
+
+    /**
+     * Makes a reserved block allocated without the lane's intent, for a caller whose durable
+     * commit record says so and who redoes it after a crash with
+     * {@link LaneRepair#redoPublish}: sets and flushes the block's bit; the caller drains.
+     *
+     * @param block a block reserved through this lane
+     */
+    public void publishCommitted(long block) {
+        check();
+        allocator.publishCommitted(block);
+    }
+
+    /** @return the repair operations (frees with a progress slot) for this lane's log */
+    public LaneRepair repair() {
+        check();
+        return repair;
     }
 
     /**

@@ -7,13 +7,13 @@ import java.util.zip.CRC32C;
 
 /**
  * The pool header: the first 4096 bytes of the file, written once at creation and never
- * changed. Little-endian. The CRC32C covers bytes 0 to 119.
+ * changed. Little-endian. The CRC32C covers bytes 0 to 151.
  *
  * <pre>
  * | offset | size | field                    |
  * |      0 |    8 | magic "PCOLPOOL"         |
- * |      8 |    4 | format version (1)        |
- * |     12 |    4 | bytes under checksum (120)|
+ * |      8 |    4 | format version (2)        |
+ * |     12 |    4 | bytes under checksum (152)|
  * |     16 |   16 | pool UUID (msb, lsb)     |
  * |     32 |    8 | pool size                |
  * |     40 |    4 | durability code          |
@@ -26,9 +26,14 @@ import java.util.zip.CRC32C;
  * |     80 |    8 | superblock count         |
  * |     88 |    8 | bitmap region offset     |
  * |     96 |    8 | data region offset       |
- * |    104 |   16 | reserved, zero           |
- * |    120 |    4 | CRC32C of bytes 0..119   |
- * |    124 | 3972 | reserved, zero           |
+ * |    104 |    8 | root area offset         |
+ * |    112 |    8 | process registry offset  |
+ * |    120 |    4 | registry entries         |
+ * |    124 |    4 | log bytes per lane       |
+ * |    128 |    8 | lane log region offset   |
+ * |    136 |   16 | reserved, zero           |
+ * |    152 |    4 | CRC32C of bytes 0..151   |
+ * |    156 | 3940 | reserved, zero           |
  * </pre>
  *
  * <p>Thread- and process-safety: the header is immutable after creation.
@@ -37,12 +42,13 @@ public final class PoolHeader {
     /** The magic number, "PCOLPOOL" read as a little-endian long. */
     public static final long MAGIC = 0x4C4F4F504C4F4350L;
     /** The format version this library writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     static final long VERSION = 8, CHECKED_BYTES = 12, UUID_MSB = 16, UUID_LSB = 24, SIZE = 32,
             DURABILITY = 40, LANES = 44, SUPERBLOCK_SIZE = 48, BITMAP_BYTES = 52, CREATED = 56,
-            LANE_TABLE = 64, STATE_TABLE = 72, SUPERBLOCKS = 80, BITMAPS = 88, DATA = 96, CRC = 120;
+            LANE_TABLE = 64, STATE_TABLE = 72, SUPERBLOCKS = 80, BITMAPS = 88, DATA = 96, ROOT = 104,
+            REGISTRY = 112, REGISTRY_ENTRIES = 120, LANE_LOG_BYTES = 124, LANE_LOGS = 128, CRC = 152;
     /** Bytes of the header that carry fields (the rest of the page is reserved). */
-    public static final int FIELD_BYTES = 128;
+    public static final int FIELD_BYTES = 160;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
 
@@ -79,6 +85,11 @@ public final class PoolHeader {
         pm.setLong(SUPERBLOCKS, g.superblockCount());
         pm.setLong(BITMAPS, g.bitmapOffset());
         pm.setLong(DATA, g.dataOffset());
+        pm.setLong(ROOT, g.rootOffset());
+        pm.setLong(REGISTRY, g.registryOffset());
+        pm.setInt(REGISTRY_ENTRIES, g.registryEntries());
+        pm.setInt(LANE_LOG_BYTES, g.laneLogBytes());
+        pm.setLong(LANE_LOGS, g.laneLogOffset());
         pm.setInt(CRC, checksum(pm.readOnlySlice(0, CRC)));
         pm.persist(0, FIELD_BYTES);
         return new PoolDescriptor(uuid, FORMAT_VERSION, spec.durability(), created, g);
@@ -112,6 +123,10 @@ public final class PoolHeader {
         if (version < 1) {
             throw new PoolFormatException(source + ": unknown format version " + version);
         }
+        if (version < FORMAT_VERSION) {
+            throw new PoolFormatException(source + ": format version " + version
+                    + " was written by a pre-release of pcollections and cannot be read; recreate the pool");
+        }
         int stored = header.get(INT, CRC);
         int computed = checksum(header.asSlice(0, CRC));
         if (stored != computed) {
@@ -140,7 +155,8 @@ public final class PoolHeader {
         }
         PoolGeometry g;
         try {
-            g = PoolGeometry.of(h.get(LONG, SIZE), h.get(INT, LANES));
+            g = PoolGeometry.of(h.get(LONG, SIZE), h.get(INT, LANES), h.get(INT, REGISTRY_ENTRIES),
+                    h.get(INT, LANE_LOG_BYTES));
         } catch (IllegalArgumentException e) {
             throw new PoolFormatException(source + ": corrupt header: " + e.getMessage(), e);
         }
@@ -149,6 +165,9 @@ public final class PoolHeader {
         expectLong(h, SUPERBLOCKS, g.superblockCount(), "superblock count", source);
         expectLong(h, BITMAPS, g.bitmapOffset(), "bitmap region offset", source);
         expectLong(h, DATA, g.dataOffset(), "data region offset", source);
+        expectLong(h, ROOT, g.rootOffset(), "root area offset", source);
+        expectLong(h, REGISTRY, g.registryOffset(), "process registry offset", source);
+        expectLong(h, LANE_LOGS, g.laneLogOffset(), "lane log region offset", source);
         UUID uuid = new UUID(h.get(LONG, UUID_MSB), h.get(LONG, UUID_LSB));
         return new PoolDescriptor(uuid, h.get(INT, VERSION), durability, h.get(LONG, CREATED), g);
     }

@@ -46,7 +46,12 @@ class PoolHeaderTest {
                 Arguments.of(PoolHeader.STATE_TABLE, 8, 1L, "superblock table offset is 1"),
                 Arguments.of(PoolHeader.SUPERBLOCKS, 8, 99L, "superblock count is 99"),
                 Arguments.of(PoolHeader.BITMAPS, 8, 5L, "bitmap region offset is 5"),
-                Arguments.of(PoolHeader.DATA, 8, 123L, "data region offset is 123"));
+                Arguments.of(PoolHeader.DATA, 8, 123L, "data region offset is 123"),
+                Arguments.of(PoolHeader.ROOT, 8, 4096L, "root area offset is 4096"),
+                Arguments.of(PoolHeader.REGISTRY, 8, 64L, "process registry offset is 64"),
+                Arguments.of(PoolHeader.REGISTRY_ENTRIES, 4, 0L, "registry entries must be between 1 and 4095: 0"),
+                Arguments.of(PoolHeader.LANE_LOG_BYTES, 4, 100L, "lane log bytes must be a multiple of 4096"),
+                Arguments.of(PoolHeader.LANE_LOGS, 8, 8L, "lane log region offset is 8"));
     }
 
     @ParameterizedTest
@@ -91,6 +96,15 @@ class PoolHeaderTest {
         write(p, PoolHeader.VERSION, 4, PoolHeader.FORMAT_VERSION + 1);
         assertThatThrownBy(() -> PoolFile.open(p)).isInstanceOf(PoolFormatException.class)
                 .hasMessageContaining("newer format version " + (PoolHeader.FORMAT_VERSION + 1));
+    }
+
+    @Test
+    void olderPreReleaseVersionIsRefusedClearly() throws IOException {
+        Path p = newPool();
+        write(p, PoolHeader.VERSION, 4, 1);
+        fixChecksum(p);
+        assertThatThrownBy(() -> PoolFile.open(p)).isInstanceOf(PoolFormatException.class)
+                .hasMessageContaining("format version 1 was written by a pre-release");
     }
 
     @Test

@@ -33,29 +33,29 @@ final class IntentReplay {
         }
         long block = record.block();
         long slot = record.slot();
-        if (slot != LaneRecord.NO_SLOT && (slot < g.dataOffset() || slot > g.size() - 8 || (slot & 7) != 0)) {
+        if (slot != LaneRecord.NO_SLOT && (slot > g.size() - 8 || !g.isSlot(slot))) {
             throw new PoolCorruptedException("lane " + record.lane() + ": intent slot " + slot + " is invalid");
         }
         if (op == LaneRecord.ALLOC) {
             table.setBit(table.resolve(block));
             store(slot, record.value());
         } else {
-            redoFree(block, slot);
+            redoFree(block, slot, record.value());
         }
         pm.drain();
         record.clearIntent();
         return true;
     }
 
-    private void redoFree(long block, long slot) {
+    private void redoFree(long block, long slot, long value) {
         long sb = g.superblockOf(block);
         if (sb >= 0 && table.state(sb) == SuperblockState.FREE) {
-            store(slot, 0);
+            store(slot, value);
             return;
         }
         Block b = table.resolve(block);
         table.clearBit(b);
-        store(slot, 0);
+        store(slot, value);
         if (b.large()) {
             pm.drain();
             table.releaseRun(b.superblock(), b.state());

@@ -1,5 +1,7 @@
 package io.regionpm.alloc.internal;
 
+import java.util.function.Consumer;
+
 import org.eclipse.collections.api.set.primitive.MutableLongSet;
 
 import io.regionpm.alloc.PersistentMemory;
@@ -154,7 +156,7 @@ public final class LaneAllocator {
             throw new IllegalArgumentException("free(slot) needs a slot; use freeBlock");
         }
         checkSlot(slot);
-        freeInternal(pm.getLongAcquire(slot), slot);
+        freeInternal(pm.getLongAcquire(slot), slot, 0);
     }
 
     /**
@@ -164,15 +166,27 @@ public final class LaneAllocator {
      * @param block an allocated block
      */
     public void freeBlock(long block) {
-        freeInternal(block, LaneRecord.NO_SLOT);
+        freeInternal(block, LaneRecord.NO_SLOT, 0);
     }
 
-    private void freeInternal(long block, long slot) {
+    /**
+     * Frees a block and stores {@code value} in {@code slot}, atomically.
+     *
+     * @param block an allocated block
+     * @param slot  a slot word or {@link LaneRecord#NO_SLOT}
+     * @param value the value to store
+     */
+    public void freeBlock(long block, long slot, long value) {
+        checkSlot(slot);
+        freeInternal(block, slot, value);
+    }
+
+    private void freeInternal(long block, long slot, long value) {
         if (reserved.contains(block)) {
             throw new IllegalStateException("block " + block + " is reserved, not published: cancel it");
         }
         Block b = table.resolveAllocated(block);
-        record.writeIntent(LaneRecord.FREE, block, slot, 0);
+        record.writeIntent(LaneRecord.FREE, block, slot, value);
         int owner = b.owner();
         if (!b.large() && owner != lane && owner >= 0 && owner < lanes.count()) {
             lanes.record(owner).addRemoteFree();
@@ -181,7 +195,7 @@ public final class LaneAllocator {
             record.clearIntent();
             throw new PoolCorruptedException("block " + block + " was freed twice at once");
         }
-        storeSlot(slot, 0);
+        storeSlot(slot, value);
         pm.drain();
         if (b.large()) {
             table.releaseRun(b.superblock(), b.state());
@@ -203,9 +217,48 @@ public final class LaneAllocator {
     }
 
     private void checkSlot(long slot) {
-        if (slot != LaneRecord.NO_SLOT
-                && (slot < g.dataOffset() || slot > g.size() - 8 || (slot & 7) != 0)) {
-            throw new PoolCorruptedException("slot " + slot + " is not an aligned word of the data region");
+        if (slot != LaneRecord.NO_SLOT && (slot > g.size() - 8 || !g.isSlot(slot))) {
+            throw new PoolCorruptedException("slot " + slot + " is not an aligned word of the data region, "
+                    + "root area, registry or lane logs");
+        }
+    }
+
+    /**
+     * Makes a reserved block allocated without an intent, for a caller whose durable commit
+     * record already says so (and who redoes it with {@link #redoPublish} after a crash):
+     * sets and flushes its bit; the caller drains.
+     *
+     * @param block a block reserved by this lane
+     */
+    public void publishCommitted(long block) {
+        if (!reserved.remove(block)) {
+            throw new IllegalStateException("block " + block + " is not reserved by lane " + lane);
+        }
+        if (!table.setBit(table.resolve(block))) {
+            throw new PoolCorruptedException("block " + block + " was reserved but its bit is already set");
+        }
+    }
+
+    /**
+     * Sets the bit of a block of this lane again after a crash (idempotent); the caller drains.
+     *
+     * @param block a block start in a superblock or run this lane owns
+     */
+    public void redoPublish(long block) {
+        Block b = table.resolve(block);
+        if (b.owner() != lane) {
+            throw new PoolCorruptedException("log of lane " + lane + " allocated block " + block
+                    + " of a superblock owned by lane " + b.owner());
+        }
+        table.setBit(b);
+    }
+
+    /** @param block an offset @return whether it is the start of an allocated block */
+    public boolean isAllocated(long block) {
+        try {
+            return table.isSet(table.resolve(block));
+        } catch (PoolCorruptedException e) {
+            return false;
         }
     }
 
@@ -219,7 +272,22 @@ public final class LaneAllocator {
      * @return whether an intent was replayed
      */
     public boolean recoverAndIndex() {
+        return recoverAndIndex(null);
+    }
+
+    /**
+     * Like {@link #recoverAndIndex()}, calling {@code hook} between the intent replay and the
+     * index rebuild (a dead holder's log is replayed there).
+     *
+     * @param hook the layer above, or null
+     * @return whether an intent was replayed
+     */
+    public boolean recoverAndIndex(Consumer<LaneAllocator> hook) {
         boolean replayed = new IntentReplay(table, record).replay();
+        if (hook != null) {
+            pm.drain();
+            hook.accept(this);
+        }
         index.rebuild();
         pm.drain();
         return replayed;
