@@ -14,7 +14,7 @@ import io.regionpm.alloc.PersistentMemory;
  *
  * <pre>
  * | offset | size | field                                                         |
- * |      0 |    8 | owner: 0 free, else (entry + 1) in bits 40-63, generation in 0-39 |
+ * |      0 |    8 | owner: 0 free, else {@link LockOwner}: entry, lane, generation |
  * |      8 |    4 | sequence: bumped by every release (the futex word)            |
  * |     12 |    4 | waiters: processes' threads sleeping on the sequence          |
  * </pre>
@@ -31,7 +31,6 @@ public final class RobustMutex {
     static final long OWNER = 0, SEQUENCE = 8, WAITERS = 12;
     /** Bytes of a mutex. */
     public static final int BYTES = 16;
-    private static final long GENERATION_MASK = (1L << 40) - 1;
     private static final long FIRST_SLICE_NANOS = 1_000_000;
     private static final long LAST_SLICE_NANOS = 100_000_000;
 
@@ -55,13 +54,13 @@ public final class RobustMutex {
     }
 
     /**
-     * The owner word of a registration.
+     * The owner word of a registration outside any lane.
      *
      * @param r a registration
      * @return the word stored while it holds a lock
      */
     public static long ownerWord(Registration r) {
-        return (long) (r.entry() + 1) << 40 | (r.generation() & GENERATION_MASK);
+        return LockOwner.word(r, -1);
     }
 
     /**
@@ -73,7 +72,21 @@ public final class RobustMutex {
      * @throws LockTimeoutException if a live owner holds it past the timeout
      */
     public void lock(Registration me, Duration timeout, DeadProcessRecovery recovery) {
-        long mine = ownerWord(me);
+        lock(me, -1, timeout, recovery);
+    }
+
+    /**
+     * Acquires the mutex for an operation running in a lane (the owner word names the lane,
+     * whose log a waiter recovers if the owner dies), taking it over from a dead owner.
+     *
+     * @param me       the caller's registration
+     * @param lane     the caller's lane, or -1
+     * @param timeout  how long to wait for a live owner
+     * @param recovery called with the dead owner's entry and generation before a takeover
+     * @throws LockTimeoutException if a live owner holds it past the timeout
+     */
+    public void lock(Registration me, int lane, Duration timeout, DeadProcessRecovery recovery) {
+        long mine = LockOwner.word(me, lane);
         long deadline = System.nanoTime() + timeout.toNanos();
         long slice = FIRST_SLICE_NANOS;
         while (true) {
@@ -85,7 +98,7 @@ public final class RobustMutex {
                 }
                 continue;
             }
-            if (owner == mine) {
+            if (LockOwner.sameRegistration(owner, mine)) {
                 throw new IllegalStateException("the mutex at " + at + " is already held by this registration");
             }
             long left = deadline - System.nanoTime();
@@ -93,8 +106,8 @@ public final class RobustMutex {
                 if (takeOverIfDead(owner, mine, recovery)) {
                     return;
                 }
-                throw new LockTimeoutException("mutex at " + at + " still held after " + timeout + " by registry entry "
-                        + entryOf(owner));
+                throw new LockTimeoutException("mutex at " + at + " still held after " + timeout + " by "
+                        + LockOwner.describe(owner));
             }
             if (sleep(sequence, Math.min(slice, left)) == FutexResult.TIMED_OUT
                     && takeOverIfDead(owner, mine, recovery)) {
@@ -114,13 +127,13 @@ public final class RobustMutex {
     }
 
     private boolean takeOverIfDead(long owner, long mine, DeadProcessRecovery recovery) {
-        if (registry.isAlive(entryOf(owner), owner & GENERATION_MASK)) {
+        if (registry.isAlive(LockOwner.entry(owner), LockOwner.generation(owner))) {
             return false;
         }
         if (pm.getLongAcquire(at + OWNER) != owner) {
             return false;
         }
-        recovery.recover(entryOf(owner), owner & GENERATION_MASK);
+        recovery.recover(LockOwner.entry(owner), LockOwner.generation(owner));
         return pm.compareAndSetLong(at + OWNER, owner, mine);
     }
 
@@ -131,7 +144,8 @@ public final class RobustMutex {
      * @throws IllegalMonitorStateException if it does not
      */
     public void unlock(Registration me) {
-        if (!pm.compareAndSetLong(at + OWNER, ownerWord(me), 0)) {
+        long owner = pm.getLongAcquire(at + OWNER);
+        if (!LockOwner.sameRegistration(owner, ownerWord(me)) || !pm.compareAndSetLong(at + OWNER, owner, 0)) {
             throw new IllegalMonitorStateException("the mutex at " + at + " is not held by registry entry " + me.entry());
         }
         pm.getAndAddInt(at + SEQUENCE, 1);
@@ -140,12 +154,13 @@ public final class RobustMutex {
         }
     }
 
+    /** @return the mutex's offset in the pool */
+    public long offset() {
+        return at;
+    }
+
     /** @return the current owner word (0 when free) */
     public long ownerAcquire() {
         return pm.getLongAcquire(at + OWNER);
-    }
-
-    private static int entryOf(long owner) {
-        return (int) (owner >>> 40) - 1;
     }
 }

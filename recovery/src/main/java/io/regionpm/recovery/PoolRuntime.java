@@ -1,0 +1,281 @@
+package io.regionpm.recovery;
+
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import io.regionpm.alloc.Heap;
+import io.regionpm.alloc.Lane;
+import io.regionpm.alloc.LaneRecovery;
+import io.regionpm.alloc.LaneRepair;
+import io.regionpm.alloc.PersistentMemory;
+import io.regionpm.alloc.PoolClosedException;
+import io.regionpm.alloc.PoolFile;
+import io.regionpm.alloc.PoolGeometry;
+
+/**
+ * This process's attachment to a pool at the recovery layer: its process registry entry,
+ * the heap with lane recovery, the root area and transactions. Opening registers the process
+ * and recovers every lane whose holder died; lanes found dead later (when claimed, or when a
+ * lock's owner is found dead) are recovered then, so the surviving processes never need a
+ * restart.
+ *
+ * <p>Thread-safety: safe; each transaction is confined to its thread. Process-safety: any
+ * number of processes (up to the registry's size) open the same pool at once. Crash
+ * behaviour: a process that dies at any instant leaves lanes that the next process to find
+ * them recovers (committed transactions redone, others undone); a power loss likewise.
+ */
+public final class PoolRuntime implements AutoCloseable {
+    private final PersistentMemory pm;
+    private final PoolGeometry g;
+    private final Heap heap;
+    private final RootArea root;
+    private final ProcessRegistry registry;
+    private final RobustMutex recoveryMutex;
+    private final ReentrantLock recoveryLock = new ReentrantLock();
+    private final Duration lockTimeout;
+    private final ThreadLocal<Transaction> current = new ThreadLocal<>();
+    private volatile Registration registration;
+    private volatile boolean closed;
+
+    private PoolRuntime(PersistentMemory pm, String source, Duration lockTimeout) {
+        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+            throw new IllegalArgumentException("lockTimeout must be positive: " + lockTimeout);
+        }
+        this.pm = pm;
+        this.lockTimeout = lockTimeout;
+        this.heap = Heap.attach(pm, source, new Recovery());
+        this.g = heap.descriptor().geometry();
+        this.root = new RootArea(pm, g);
+        this.registry = new ProcessRegistry(pm, g.registryOffset(), g.registryEntries());
+        this.recoveryMutex = new RobustMutex(pm, root.recoveryMutexOffset(), registry);
+    }
+
+    /**
+     * Opens a pool held in memory: validates its header, registers this process, recovers
+     * dead lanes.
+     *
+     * @param pm          the pool's memory
+     * @param source      a name for messages
+     * @param lockTimeout how long to wait for a lock a live process holds
+     * @return the runtime
+     * @throws io.regionpm.alloc.PoolFormatException if the header is invalid
+     * @throws io.regionpm.alloc.PoolException       if the registry is full
+     */
+    public static PoolRuntime open(PersistentMemory pm, String source, Duration lockTimeout) {
+        PoolRuntime runtime = new PoolRuntime(pm, source, lockTimeout);
+        runtime.start();
+        return runtime;
+    }
+
+    /**
+     * Opens a mapped pool file (which the caller closes after this runtime).
+     *
+     * @param file        the file
+     * @param lockTimeout how long to wait for a lock a live process holds
+     * @return the runtime
+     */
+    public static PoolRuntime open(PoolFile file, Duration lockTimeout) {
+        return open(file.memory(), file.path().toString(), lockTimeout);
+    }
+
+    private void start() {
+        long epoch = root.bumpOpenCount();
+        registration = registry.register(epoch, (entry, generation) -> { });
+        try {
+            recoverDeadLanes();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** @return the pool's memory */
+    public PersistentMemory memory() {
+        return pm;
+    }
+
+    /** @return the pool's layout */
+    public PoolGeometry geometry() {
+        return g;
+    }
+
+    /** @return the heap (allocator) */
+    public Heap heap() {
+        return heap;
+    }
+
+    /** @return the root area */
+    public RootArea root() {
+        return root;
+    }
+
+    /** @return the process registry */
+    public ProcessRegistry registry() {
+        return registry;
+    }
+
+    /** @return this process's registration */
+    public Registration registration() {
+        return registration;
+    }
+
+    /** @return how long lock waits last before {@link io.regionpm.alloc.LockTimeoutException} */
+    public Duration lockTimeout() {
+        return lockTimeout;
+    }
+
+    /**
+     * Runs {@code body} as one transaction (or as part of the calling thread's current one:
+     * flat nesting). Commits when it returns; aborts and rethrows when it throws.
+     *
+     * @param body what to do, through {@link #current()}
+     */
+    public void transaction(Runnable body) {
+        transaction(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code body} as one transaction (flat nesting), returning its result.
+     *
+     * @param body what to do, through {@link #current()}
+     * @param <T>  the result type
+     * @return what body returned, once committed
+     */
+    public <T> T transaction(Supplier<T> body) {
+        checkOpen();
+        if (current.get() != null) {
+            return body.get();
+        }
+        Lane lane = heap.acquireLane();
+        Transaction tx = null;
+        try {
+            tx = new Transaction(this, lane, txLane(lane));
+            current.set(tx);
+            T result = body.get();
+            tx.commit();
+            return result;
+        } catch (RuntimeException | Error e) {
+            abortQuietly(tx, e);
+            throw e;
+        } finally {
+            current.remove();
+            try {
+                if (tx != null) {
+                    tx.releaseLocks();
+                }
+            } finally {
+                lane.close();
+            }
+        }
+    }
+
+    private static void abortQuietly(Transaction tx, Throwable cause) {
+        if (tx != null && tx.isActive()) {
+            try {
+                tx.abort();
+            } catch (RuntimeException | Error e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    /** @return the calling thread's transaction, or null outside one */
+    public Transaction current() {
+        return current.get();
+    }
+
+    private TxLane txLane(Lane lane) {
+        if (lane.attachment() instanceof TxLane t) {
+            return t;
+        }
+        TxLane t = TxLane.open(pm, g, lane.index());
+        lane.attach(t);
+        return t;
+    }
+
+    /**
+     * Recovers every lane whose holder is dead, under the pool's recovery mutex: when it
+     * returns, every lane that was dead when it was called is recovered.
+     *
+     * @return lanes with an allocator intent redone
+     */
+    public int recoverDeadLanes() {
+        int[] redone = {0};
+        withRecoveryMutex(() -> redone[0] = heap.recoverDeadLanes());
+        return redone[0];
+    }
+
+    /** The recovery of a dead lock owner: its lanes (all dead lanes) are recovered first. */
+    void recoverDeadOwner(int entry, long generation) {
+        recoverDeadLanes();
+    }
+
+    private void withRecoveryMutex(Runnable work) {
+        Registration me = registration;
+        if (me == null) {
+            throw new IllegalStateException("not registered yet");
+        }
+        recoveryLock.lock();
+        try {
+            boolean outermost = recoveryLock.getHoldCount() == 1;
+            if (outermost) {
+                recoveryMutex.lock(me, lockTimeout, (entry, generation) -> { });
+            }
+            try {
+                work.run();
+            } finally {
+                if (outermost) {
+                    recoveryMutex.unlock(me);
+                }
+            }
+        } finally {
+            recoveryLock.unlock();
+        }
+    }
+
+    /** @return lanes of dead holders this runtime recovered */
+    public int recoveredLanes() {
+        return heap.laneRecoveries();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new PoolClosedException("the pool runtime is closed");
+        }
+    }
+
+    /**
+     * Hands the lanes back and deregisters this process. Transactions still running in other
+     * threads keep their lanes until they end.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        heap.close();
+        if (registration != null) {
+            registry.deregister(registration);
+        }
+    }
+
+    /** Replays dead lanes' logs for the heap, serialized by the recovery mutex. */
+    private final class Recovery implements LaneRecovery {
+        @Override
+        public void recover(int lane, LaneRepair repair) {
+            if (new TxReplay(pm, g, lane).replay(repair) != TxReplay.Outcome.EMPTY) {
+                root.countRecovery();
+            }
+        }
+
+        @Override
+        public void serialize(Runnable claimAndRecover) {
+            withRecoveryMutex(claimAndRecover);
+        }
+    }
+}
