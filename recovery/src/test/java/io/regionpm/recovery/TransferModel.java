@@ -58,12 +58,11 @@ final class TransferModel {
     }
 
     /**
-     * One random transaction.
+     * One random transaction (under {@code lock} if not null).
      *
-     * @param committed transactions committed so far (the count this one stores if it commits)
      * @return whether it committed (false: a planned abort)
      */
-    static boolean step(PoolRuntime rt, Random r, long committed) {
+    static boolean step(PoolRuntime rt, Random r, RobustMutex lock) {
         int i = r.nextInt(COUNTERS);
         int j = (i + 1 + r.nextInt(COUNTERS - 1)) % COUNTERS;
         long amount = 1 + r.nextInt(50);
@@ -73,7 +72,13 @@ final class TransferModel {
         boolean abort = r.nextInt(12) == 0;
         int size = SIZES[r.nextInt(SIZES.length)];
         try {
-            rt.transaction(() -> body(rt, committed + 1, i, j, amount, mode, push ? size : 0, pop, abort));
+            rt.transaction(() -> {
+                if (lock != null) {
+                    rt.current().lock(lock);
+                }
+                long k = rt.current().getLong(slot(rt, COUNT_SLOT)) + 1;
+                body(rt, k, i, j, amount, mode, push ? size : 0, pop, abort);
+            });
             return true;
         } catch (PlannedAbort planned) {
             return false;
