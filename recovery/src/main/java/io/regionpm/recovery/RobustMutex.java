@@ -31,7 +31,7 @@ public final class RobustMutex {
     static final long OWNER = 0, SEQUENCE = 8, WAITERS = 12;
     /** Bytes of a mutex. */
     public static final int BYTES = 16;
-    private static final long GENERATION_MASK = (1L << 40) - 1;
+    static final long GENERATION_MASK = (1L << 40) - 1;
     private static final long FIRST_SLICE_NANOS = 1_000_000;
     private static final long LAST_SLICE_NANOS = 100_000_000;
 
@@ -145,7 +145,7 @@ public final class RobustMutex {
         return pm.getLongAcquire(at + OWNER);
     }
 
-    private static int entryOf(long owner) {
+    static int entryOf(long owner) {
         return (int) (owner >>> 40) - 1;
     }
 }
