@@ -33,7 +33,7 @@ final class IntentReplay {
         }
         long block = record.block();
         long slot = record.slot();
-        if (slot != LaneRecord.NO_SLOT && (slot < g.dataOffset() || slot > g.size() - 8 || (slot & 7) != 0)) {
+        if (!LaneRecord.isValidSlot(g, slot)) {
             throw new PoolCorruptedException("lane " + record.lane() + ": intent slot " + slot + " is invalid");
         }
         if (op == LaneRecord.ALLOC) {

@@ -203,8 +203,7 @@ public final class LaneAllocator {
     }
 
     private void checkSlot(long slot) {
-        if (slot != LaneRecord.NO_SLOT
-                && (slot < g.dataOffset() || slot > g.size() - 8 || (slot & 7) != 0)) {
+        if (!LaneRecord.isValidSlot(g, slot)) {
             throw new PoolCorruptedException("slot " + slot + " is not an aligned word of the data region");
         }
     }

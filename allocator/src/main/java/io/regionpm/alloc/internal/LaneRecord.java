@@ -51,6 +51,19 @@ public final class LaneRecord {
         this.lane = lane;
     }
 
+    /**
+     * Whether a slot may be named by an intent or passed to publish and free: {@link #NO_SLOT}
+     * or an 8-byte aligned word between the data region's start and the pool's end.
+     *
+     * @param geometry the pool's layout
+     * @param slot     the slot offset
+     * @return whether it is acceptable
+     */
+    public static boolean isValidSlot(PoolGeometry geometry, long slot) {
+        return slot == NO_SLOT
+                || slot >= geometry.dataOffset() && slot <= geometry.size() - 8 && (slot & 7) == 0;
+    }
+
     /** @return the lane index */
     public int lane() {
         return lane;
