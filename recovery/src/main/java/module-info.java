@@ -5,4 +5,5 @@ module io.regionpm.recovery {
 
     exports io.regionpm.recovery;
     exports io.regionpm.recovery.log;
+    exports io.regionpm.recovery.check;
 }

@@ -36,6 +36,11 @@ public final class ProcessToken {
         return token & PID_MASK;
     }
 
+    /** @param token a token @return the start time it records, in ms since the epoch (0: unknown) */
+    public static long startMillis(long token) {
+        return token >>> PID_BITS;
+    }
+
     /**
      * Whether the process a token names is still running (not a zombie, same start time).
      *

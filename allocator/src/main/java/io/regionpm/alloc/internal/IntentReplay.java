@@ -33,7 +33,7 @@ final class IntentReplay {
         }
         long block = record.block();
         long slot = record.slot();
-        if (slot != LaneRecord.NO_SLOT && (slot > g.size() - 8 || !g.isSlot(slot))) {
+        if (!LaneRecord.isValidSlot(g, slot)) {
             throw new PoolCorruptedException("lane " + record.lane() + ": intent slot " + slot + " is invalid");
         }
         if (op == LaneRecord.ALLOC) {

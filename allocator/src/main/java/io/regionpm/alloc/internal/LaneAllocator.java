@@ -217,7 +217,7 @@ public final class LaneAllocator {
     }
 
     private void checkSlot(long slot) {
-        if (slot != LaneRecord.NO_SLOT && (slot > g.size() - 8 || !g.isSlot(slot))) {
+        if (!LaneRecord.isValidSlot(g, slot)) {
             throw new PoolCorruptedException("slot " + slot + " is not an aligned word of the data region, "
                     + "root area, registry or lane logs");
         }

@@ -51,6 +51,18 @@ public final class LaneRecord {
         this.lane = lane;
     }
 
+    /**
+     * Whether a slot may be named by an intent or passed to publish and free: {@link #NO_SLOT}
+     * or a word {@link PoolGeometry#isSlot} accepts (data region, root area, registry, lane logs).
+     *
+     * @param geometry the pool's layout
+     * @param slot     the slot offset
+     * @return whether it is acceptable
+     */
+    public static boolean isValidSlot(PoolGeometry geometry, long slot) {
+        return slot == NO_SLOT || slot >= 0 && slot <= geometry.size() - 8 && geometry.isSlot(slot);
+    }
+
     /** @return the lane index */
     public int lane() {
         return lane;

@@ -123,6 +123,26 @@ public final class SuperblockTable {
             throw new PoolCorruptedException("offset " + offset + " is outside the data region ["
                     + g.dataOffset() + ", " + (g.dataOffset() + g.dataBytes()) + ")");
         }
+        Block b = find(offset);
+        if (b == null) {
+            throw new PoolCorruptedException("offset " + offset + " is not a block start (superblock " + sb
+                    + " is " + SuperblockState.describe(state(sb)) + ")");
+        }
+        return b;
+    }
+
+    /**
+     * Like {@link #resolve} without throwing: for checkers probing offsets that may be
+     * garbage (any value, misaligned or outside the pool).
+     *
+     * @param offset the offset
+     * @return the block starting there, allocated or not, or null if none does
+     */
+    public Block find(long offset) {
+        long sb = g.superblockOf(offset);
+        if (sb < 0) {
+            return null;
+        }
         long state = state(sb);
         long rel = offset - g.superblockOffset(sb);
         int kind = SuperblockState.kind(state);
@@ -135,8 +155,7 @@ public final class SuperblockTable {
         } else if (kind == KIND_HEAD && rel == 0 && validRun(sb, SuperblockState.run(state))) {
             return new Block(offset, sb, 0, -1, SuperblockState.run(state) * PoolGeometry.SUPERBLOCK_BYTES, state);
         }
-        throw new PoolCorruptedException("offset " + offset + " is not a block start (superblock " + sb
-                + " is " + SuperblockState.describe(state) + ")");
+        return null;
     }
 
     /**
