@@ -34,6 +34,7 @@ public final class PoolRuntime implements AutoCloseable {
     private final RobustMutex recoveryMutex;
     private final ReentrantLock recoveryLock = new ReentrantLock();
     private final Duration lockTimeout;
+    private final LocalLocks localLocks = new LocalLocks();
     private final ThreadLocal<Transaction> current = new ThreadLocal<>();
     private volatile Registration registration;
     private volatile boolean closed;
@@ -118,6 +119,10 @@ public final class PoolRuntime implements AutoCloseable {
     /** @return this process's registration */
     public Registration registration() {
         return registration;
+    }
+
+    LocalLocks localLocks() {
+        return localLocks;
     }
 
     /** @return how long lock waits last before {@link io.regionpm.alloc.LockTimeoutException} */

@@ -343,7 +343,12 @@ public final class RobustRwLock {
         return new LockTimeoutException("read-write lock at " + at + " still held after " + timeout + " by " + holder);
     }
 
-    /** @return the current writer word (0 when free) */
+    /** @return the lock's offset in the pool */
+    public long offset() {
+        return at;
+    }
+
+    /** @return the writer word (0 when no writer) */
     public long writerAcquire() {
         return pm.getLongAcquire(at + WRITER);
     }

@@ -2,6 +2,7 @@ package io.regionpm.recovery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
 
 import org.eclipse.collections.api.list.primitive.MutableLongList;
 import org.eclipse.collections.api.map.primitive.MutableLongLongMap;
@@ -44,7 +45,7 @@ public final class Transaction {
     private final MutableLongLongMap redo = new LongLongHashMap();
     private final MutableLongLongMap allocated = new LongLongHashMap();
     private final MutableLongList frees = new LongArrayList();
-    private final List<RobustMutex> locks = new ArrayList<>();
+    private final List<HeldLock> locks = new ArrayList<>();
     private boolean logged;
     private boolean active = true;
     private boolean durable;
@@ -69,22 +70,91 @@ public final class Transaction {
         return lane.index();
     }
 
+    /** A lock this transaction holds: its offset, whether shared, and how to release it. */
+    private record HeldLock(long offset, boolean shared, Runnable release) {
+    }
+
     /**
-     * Takes a pool lock for the rest of the transaction (released after commit or abort),
-     * taking it over from a dead owner after recovering the dead owner's lanes.
+     * Takes a pool mutex for the rest of the transaction (released after commit or abort),
+     * taking it over from a dead owner after recovering the dead owner's lanes. Threads of
+     * this process exclude each other first through an in-process lock.
      *
      * @param mutex the lock
      * @throws io.regionpm.alloc.LockTimeoutException after the runtime's lock timeout
      */
     public void lock(RobustMutex mutex) {
+        if (!holds(mutex.offset(), false)) {
+            Lock local = runtime.localLocks().acquire(mutex.offset(), false, runtime.lockTimeout());
+            take(local, () -> mutex.lock(runtime.registration(), lane.index(), runtime.lockTimeout(),
+                    runtime::recoverDeadOwner));
+            locks.add(new HeldLock(mutex.offset(), false, () -> unlockBoth(local,
+                    () -> mutex.unlock(runtime.registration()))));
+        }
+    }
+
+    /**
+     * Takes the read side of a pool readers-writer lock for the rest of the transaction.
+     *
+     * @param rw the lock
+     * @throws IllegalStateException                  if this transaction holds its write side
+     * @throws io.regionpm.alloc.LockTimeoutException after the runtime's lock timeout
+     */
+    public void readLock(RobustRwLock rw) {
+        if (holds(rw.offset(), false)) {
+            return;
+        }
+        if (!holds(rw.offset(), true)) {
+            Lock local = runtime.localLocks().acquire(rw.offset(), true, runtime.lockTimeout());
+            take(local, () -> rw.readLock(runtime.registration(), runtime.lockTimeout(), runtime::recoverDeadOwner));
+            locks.add(new HeldLock(rw.offset(), true, () -> unlockBoth(local, () -> rw.readUnlock(runtime.registration()))));
+        }
+    }
+
+    /**
+     * Takes the write side of a pool readers-writer lock for the rest of the transaction.
+     *
+     * @param rw the lock
+     * @throws IllegalStateException                  if this transaction holds its read side (no upgrade)
+     * @throws io.regionpm.alloc.LockTimeoutException after the runtime's lock timeout
+     */
+    public void writeLock(RobustRwLock rw) {
+        if (holds(rw.offset(), false)) {
+            return;
+        }
+        if (holds(rw.offset(), true)) {
+            throw new IllegalStateException("the transaction holds the read lock at " + rw.offset()
+                    + "; take the write lock first (no upgrade)");
+        }
+        Lock local = runtime.localLocks().acquire(rw.offset(), false, runtime.lockTimeout());
+        take(local, () -> rw.writeLock(runtime.registration(), runtime.lockTimeout(), runtime::recoverDeadOwner));
+        locks.add(new HeldLock(rw.offset(), false, () -> unlockBoth(local, () -> rw.writeUnlock(runtime.registration()))));
+    }
+
+    private boolean holds(long offset, boolean shared) {
         checkActive();
-        for (RobustMutex held : locks) {
-            if (held.offset() == mutex.offset()) {
-                return;
+        for (HeldLock held : locks) {
+            if (held.offset() == offset && held.shared() == shared) {
+                return true;
             }
         }
-        mutex.lock(runtime.registration(), lane.index(), runtime.lockTimeout(), runtime::recoverDeadOwner);
-        locks.add(mutex);
+        return false;
+    }
+
+    private static void take(Lock local, Runnable poolLock) {
+        try {
+            poolLock.run();
+        } catch (RuntimeException | Error e) {
+            local.unlock();
+            throw e;
+        }
+    }
+
+    private static void unlockBoth(Lock local, Runnable poolUnlock) {
+        try {
+            poolUnlock.run();
+        } finally {
+            local.unlock();
+        }
     }
 
     /**
@@ -316,7 +386,7 @@ public final class Transaction {
     /** Releases the locks, newest first (after commit or abort). */
     void releaseLocks() {
         for (int i = locks.size() - 1; i >= 0; i--) {
-            locks.get(i).unlock(runtime.registration());
+            locks.get(i).release().run();
         }
         locks.clear();
     }
