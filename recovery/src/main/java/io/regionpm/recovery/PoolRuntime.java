@@ -12,6 +12,8 @@ import io.regionpm.alloc.PersistentMemory;
 import io.regionpm.alloc.PoolClosedException;
 import io.regionpm.alloc.PoolFile;
 import io.regionpm.alloc.PoolGeometry;
+import io.regionpm.recovery.check.PoolChecker;
+import io.regionpm.recovery.check.WalkerRegistry;
 
 /**
  * This process's attachment to a pool at the recovery layer: its process registry entry,
@@ -240,6 +242,17 @@ public final class PoolRuntime implements AutoCloseable {
         } finally {
             recoveryLock.unlock();
         }
+    }
+
+    /**
+     * A pool checker for this pool with the lane-log check added. Recover dead lanes first
+     * ({@link #recoverDeadLanes}): the checker reports in-flight operations as problems.
+     *
+     * @param walkers the collection types' walkers
+     * @return the checker (reads only until {@code repair})
+     */
+    public PoolChecker checker(WalkerRegistry walkers) {
+        return new PoolChecker(heap, walkers).addCheck("lane logs", new LaneLogCheck(pm, g));
     }
 
     /** @return lanes of dead holders this runtime recovered */

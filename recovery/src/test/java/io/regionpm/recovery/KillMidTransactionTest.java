@@ -72,6 +72,8 @@ class KillMidTransactionTest {
         }
         try (PoolFile file = PoolFile.open(pool); PoolRuntime rt = PoolRuntime.open(file, TransactionChild.TIMEOUT)) {
             TransferModel.assertConsistent(rt, "reopened");
+            System.out.println("KillMidTransactionTest: checker on the reopened pool: "
+                    + TransferModel.assertCheckerClean(rt, "reopened"));
         }
     }
 }

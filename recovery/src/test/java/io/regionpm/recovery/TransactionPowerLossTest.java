@@ -75,6 +75,7 @@ class TransactionPowerLossTest {
             assertThat(s.committed()).as(where + ": committed count").isBetween(returned, returned + 1);
             assertThat(TransferModel.describe(s)).as(where).isEqualTo(TransferModel.describe(history.get((int) s.committed())));
             TransferModel.assertConsistent(rt, where);
+            TransferModel.assertCheckerClean(rt, where);
             TransferModel.step(rt, new Random(s.committed()), null);
             TransferModel.assertConsistent(rt, where + ", one transaction after recovery");
         }

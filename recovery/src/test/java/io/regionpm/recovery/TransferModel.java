@@ -9,6 +9,9 @@ import org.eclipse.collections.api.set.primitive.MutableLongSet;
 import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
 import io.regionpm.alloc.PersistentMemory;
+import io.regionpm.recovery.check.CheckReport;
+import io.regionpm.recovery.check.CheckRoot;
+import io.regionpm.recovery.check.WalkerRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -168,6 +171,36 @@ final class TransferModel {
         MutableLongSet allocated = new LongHashSet();
         rt.heap().forEachAllocated(allocated::add);
         assertThat(allocated).as(where + ": allocated blocks (leaks / dangling)").isEqualTo(expected);
+    }
+
+    static final String COUNTERS_TYPE = "transfer-counters", RECEIPTS_TYPE = "transfer-receipts";
+
+    /** The model's walkers: the counters block holds no pointer; receipts form a list. */
+    static WalkerRegistry walkers() {
+        return new WalkerRegistry()
+                .register(COUNTERS_TYPE, (pm, block, sink) -> { })
+                .register(RECEIPTS_TYPE, (pm, block, sink) -> {
+                    for (long b = block; ; ) {
+                        long next = pm.getLong(b);
+                        if (next == 0 || !sink.visit(b, next)) {
+                            return;
+                        }
+                        b = next;
+                    }
+                });
+    }
+
+    static List<CheckRoot> roots(PoolRuntime rt) {
+        return List.of(new CheckRoot("counters", COUNTERS_TYPE, slot(rt, COUNTERS_SLOT)),
+                new CheckRoot("receipts", RECEIPTS_TYPE, slot(rt, RECEIPTS_SLOT)));
+    }
+
+    /** The pool checker finds nothing wrong and reaches every allocated block. */
+    static CheckReport assertCheckerClean(PoolRuntime rt, String where) {
+        CheckReport report = rt.checker(walkers()).check(roots(rt));
+        assertThat(report.isClean()).as(where + ": " + report).isTrue();
+        assertThat(report.reachableBlocks()).as(where).isEqualTo(report.allocatedBlocks());
+        return report;
     }
 
     static String describe(State s) {
