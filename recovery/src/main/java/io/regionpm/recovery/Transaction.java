@@ -57,7 +57,7 @@ public final class Transaction {
         this.lane = lane;
         this.space = txLane.space();
         this.log = txLane.log();
-        this.scratch = new long[log.maxRecordWords()];
+        this.scratch = txLane.scratch();
     }
 
     /** @return the runtime this transaction runs in */
