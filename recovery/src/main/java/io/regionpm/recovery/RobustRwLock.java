@@ -120,7 +120,7 @@ public final class RobustRwLock {
                 }
                 continue;
             }
-            if (writer == mine) {
+            if (LockOwner.sameRegistration(writer, mine)) {
                 throw new IllegalStateException("the read-write lock at " + at + " is write-locked by this registration");
             }
             long left = deadline - System.nanoTime();
@@ -197,7 +197,21 @@ public final class RobustRwLock {
      * @throws IllegalStateException if {@code me} already holds it
      */
     public void writeLock(Registration me, Duration timeout, DeadProcessRecovery recovery) {
-        long mine = RobustMutex.ownerWord(me);
+        writeLock(me, -1, timeout, recovery);
+    }
+
+    /**
+     * Takes the write lock for an operation running in a lane (the writer word names it).
+     *
+     * @param me       the caller's registration
+     * @param lane     the caller's lane, or -1
+     * @param timeout  how long to wait for a live writer and live readers together
+     * @param recovery called with a dead holder's entry and generation before its hold is taken
+     * @throws LockTimeoutException  if a live holder keeps it past the timeout (nothing changed)
+     * @throws IllegalStateException if {@code me} already holds it
+     */
+    public void writeLock(Registration me, int lane, Duration timeout, DeadProcessRecovery recovery) {
+        long mine = LockOwner.word(me, lane);
         long deadline = System.nanoTime() + timeout.toNanos();
         acquireWriter(mine, deadline, timeout, recovery);
         try {
@@ -219,7 +233,7 @@ public final class RobustRwLock {
                 }
                 continue;
             }
-            if (writer == mine) {
+            if (LockOwner.sameRegistration(writer, mine)) {
                 throw new IllegalStateException("the read-write lock at " + at + " is already write-locked by this registration");
             }
             long left = deadline - System.nanoTime();
@@ -275,7 +289,8 @@ public final class RobustRwLock {
      * @throws IllegalMonitorStateException if it does not
      */
     public void writeUnlock(Registration me) {
-        if (!pm.compareAndSetLong(at + WRITER, RobustMutex.ownerWord(me), 0)) {
+        long writer = pm.getLongAcquire(at + WRITER);
+        if (!LockOwner.sameRegistration(writer, RobustMutex.ownerWord(me)) || !pm.compareAndSetLong(at + WRITER, writer, 0)) {
             throw new IllegalMonitorStateException("the read-write lock at " + at
                     + " is not write-locked by registry entry " + me.entry());
         }

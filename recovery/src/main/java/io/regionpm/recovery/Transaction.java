@@ -126,7 +126,8 @@ public final class Transaction {
                     + "; take the write lock first (no upgrade)");
         }
         Lock local = runtime.localLocks().acquire(rw.offset(), false, runtime.lockTimeout());
-        take(local, () -> rw.writeLock(runtime.registration(), runtime.lockTimeout(), runtime::recoverDeadOwner));
+        take(local, () -> rw.writeLock(runtime.registration(), lane.index(), runtime.lockTimeout(),
+                runtime::recoverDeadOwner));
         locks.add(new HeldLock(rw.offset(), false, () -> unlockBoth(local, () -> rw.writeUnlock(runtime.registration()))));
     }
 
