@@ -22,8 +22,9 @@ import io.regionpm.alloc.ProcessToken;
  * |      0 |    8 | owner token (pid + start time, {@link ProcessToken}; 0: free) |
  * |      8 |    8 | generation: bumped each time the entry is taken              |
  * |     16 |    8 | open epoch: the pool-wide open count when it was taken       |
- * |     24 |    8 | reader epoch (0: not reading a shadow structure)            |
- * |     32 |   32 | reserved, zero                                             |
+ * |     24 |    8 | reader slot 0: epoch (bits 20-63) and active readers (0-19) |
+ * |     32 |    8 | reader slot 1: the same ({@link ReaderEpochs})              |
+ * |     40 |   24 | reserved, zero                                             |
  * </pre>
  *
  * <p>An owner recorded elsewhere (a lock, a lane) as (entry, generation) is alive exactly
@@ -39,7 +40,9 @@ public final class ProcessRegistry {
     public static final int ENTRY_BYTES = 64;
     /** The table number of registry entries in {@link LocalClaims}. */
     public static final int LOCAL_TABLE = 2;
-    static final long TOKEN = 0, GENERATION = 8, OPEN_EPOCH = 16, READER_EPOCH = 24;
+    static final long TOKEN = 0, GENERATION = 8, OPEN_EPOCH = 16, READER_SLOTS = 24;
+    /** Reader slots per entry, 8 bytes each from {@link #READER_SLOTS}. */
+    static final int READER_SLOT_COUNT = 2;
 
     private final PersistentMemory pm;
     private final long base;
@@ -98,20 +101,28 @@ public final class ProcessRegistry {
         long generation = pm.getLongAcquire(at + GENERATION) + 1;
         pm.setLongRelease(at + GENERATION, generation);
         pm.setLong(at + OPEN_EPOCH, openEpoch);
-        pm.setLongRelease(at + READER_EPOCH, 0);
+        clearReaderSlots(i);
         pm.persist(at, ENTRY_BYTES);
         return new Registration(i, generation);
     }
 
+    private void clearReaderSlots(int entry) {
+        for (int slot = 0; slot < READER_SLOT_COUNT; slot++) {
+            pm.setLongRelease(readerSlotAt(entry, slot), 0);
+        }
+    }
+
     /**
-     * Removes a registration (on close).
+     * Removes a registration (on close). Its reader slots are cleared too, so reads of this
+     * registration must be over. An entry that has been taken by another registration since
+     * (this one having been found dead) is left alone.
      *
      * @param registration what {@link #register} returned
      */
     public void deregister(Registration registration) {
         long at = entry(registration.entry());
-        pm.setLongRelease(at + READER_EPOCH, 0);
         if (pm.getLongAcquire(at + GENERATION) == registration.generation()) {
+            clearReaderSlots(registration.entry());
             pm.compareAndSetLong(at + TOKEN, ProcessToken.current(), 0);
         }
         pm.persist(at, ENTRY_BYTES);
@@ -129,6 +140,32 @@ public final class ProcessRegistry {
         long at = entry(entry);
         long owner = pm.getLongAcquire(at + TOKEN);
         return owner != 0 && pm.getLongAcquire(at + GENERATION) == generation && !isDead(entry, owner);
+    }
+
+    /**
+     * Whether no live process owns an entry now: it is free, or its owner is gone. The token
+     * is read with volatile ordering, so a registration that precedes (in the synchronization
+     * order) a volatile access that precedes this call is seen ({@link ReaderEpochs} relies
+     * on it to clear a dead process's reader slots safely).
+     *
+     * @param entry registry entry
+     * @return true if the entry is free or its owner is dead
+     */
+    boolean ownerIsDead(int entry) {
+        long owner = pm.getLongVolatile(entry(entry) + TOKEN);
+        return owner == 0 || isDead(entry, owner);
+    }
+
+    /**
+     * @param entry registry entry
+     * @param slot  0 or 1
+     * @return the pool offset of that reader slot (see {@link ReaderEpochs})
+     */
+    long readerSlotAt(int entry, int slot) {
+        if (slot < 0 || slot >= READER_SLOT_COUNT) {
+            throw new IllegalArgumentException("no reader slot " + slot);
+        }
+        return entry(entry) + READER_SLOTS + (long) slot * Long.BYTES;
     }
 
     /** @return the entries whose owner process is gone (not yet recovered) */
