@@ -9,7 +9,8 @@ import io.regionpm.recovery.log.TornbitLog;
 /**
  * One lane's log space ({@link PoolGeometry#laneLogBytes()} bytes at
  * {@link PoolGeometry#laneLogOffset(int)}): two words of commit bookkeeping, then the
- * lane's transaction log, a {@link TornbitLog}.
+ * lane's limbo (blocks retired by its transactions, waiting for readers), then the lane's
+ * transaction log, a {@link TornbitLog}.
  *
  * <pre>
  * | offset | size      | field                                                         |
@@ -17,7 +18,9 @@ import io.regionpm.recovery.log.TornbitLog;
  * |        |           |   atomically with each free of a committed transaction        |
  * |      8 |         8 | last commit sequence used in this lane                        |
  * |     16 |        48 | reserved, zero                                                |
- * |     64 | bytes - 64| the transaction log region (all zero: never used)             |
+ * |     64 |       512 | limbo: 32 entries of (block offset, reader-epoch tag); block 0 |
+ * |        |           |   is an empty entry; changed only by redo-logged writes         |
+ * |    576 | bytes-576 | the transaction log region (all zero: never used)             |
  * </pre>
  *
  * <p>Thread-safety: a flyweight; used by the lane's holder only. Crash behaviour: a log
@@ -25,7 +28,9 @@ import io.regionpm.recovery.log.TornbitLog;
  * use.
  */
 final class LaneLog {
-    static final long PROGRESS = 0, LAST_SEQUENCE = 8, LOG = 64;
+    static final long PROGRESS = 0, LAST_SEQUENCE = 8, LIMBO = 64, LOG = 576;
+    /** Entries of a lane's limbo. */
+    static final int LIMBO_ENTRIES = (int) ((LOG - LIMBO) / 16);
     static final int FREE_COUNT_BITS = 24;
 
     private final PersistentMemory pm;
@@ -76,6 +81,23 @@ final class LaneLog {
     /** @param sequence a commit @param done frees done @return the progress word */
     static long progress(long sequence, int done) {
         return sequence << FREE_COUNT_BITS | done;
+    }
+
+    /** @param i a limbo entry @return the offset of its block word (its tag word follows) */
+    long limboEntry(int i) {
+        return at + LIMBO + 16L * i;
+    }
+
+    /**
+     * Whether {@code [offset, offset + bytes)} lies in the limbo of some lane (a valid target
+     * of transactional writes).
+     */
+    static boolean inSomeLimbo(PoolGeometry g, long offset, long bytes) {
+        if (offset < g.laneLogOffset() || offset >= g.laneLogOffset(g.laneCount())) {
+            return false;
+        }
+        long rel = (offset - g.laneLogOffset()) % g.laneLogBytes();
+        return rel >= LIMBO && rel + bytes <= LOG;
     }
 
     long lastSequence() {

@@ -1,6 +1,8 @@
 package io.regionpm.recovery;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -12,6 +14,7 @@ import io.regionpm.alloc.PersistentMemory;
 import io.regionpm.alloc.PoolClosedException;
 import io.regionpm.alloc.PoolFile;
 import io.regionpm.alloc.PoolGeometry;
+import io.regionpm.recovery.check.CheckRoot;
 import io.regionpm.recovery.check.PoolChecker;
 import io.regionpm.recovery.check.WalkerRegistry;
 
@@ -28,12 +31,15 @@ import io.regionpm.recovery.check.WalkerRegistry;
  * them recovers (committed transactions redone, others undone); a power loss likewise.
  */
 public final class PoolRuntime implements AutoCloseable {
+    /** The checker type of a block waiting in a lane's limbo (it holds no pointers). */
+    public static final String LIMBO_TYPE = "lane-limbo";
     private final PersistentMemory pm;
     private final PoolGeometry g;
     private final Heap heap;
     private final RootArea root;
     private final ProcessRegistry registry;
     private final RobustMutex recoveryMutex;
+    private final ReaderEpochs readerEpochs;
     private final ReentrantLock recoveryLock = new ReentrantLock();
     private final Duration lockTimeout;
     private final LocalLocks localLocks = new LocalLocks();
@@ -52,6 +58,7 @@ public final class PoolRuntime implements AutoCloseable {
         this.root = new RootArea(pm, g);
         this.registry = new ProcessRegistry(pm, g.registryOffset(), g.registryEntries());
         this.recoveryMutex = new RobustMutex(pm, root.recoveryMutexOffset(), registry);
+        this.readerEpochs = new ReaderEpochs(pm, root.readerEpochOffset(), registry);
     }
 
     /**
@@ -116,6 +123,22 @@ public final class PoolRuntime implements AutoCloseable {
     /** @return the process registry */
     public ProcessRegistry registry() {
         return registry;
+    }
+
+    /** @return the pool's reader epochs */
+    public ReaderEpochs readerEpochs() {
+        return readerEpochs;
+    }
+
+    /**
+     * Enters a read of shadow structures: until the guard is closed, no block that a
+     * transaction retires from now on is freed (in any process).
+     *
+     * @return the guard; close it when the read is done
+     */
+    public ReaderEpochs.ReadGuard enterRead() {
+        checkOpen();
+        return readerEpochs.enter(registration);
     }
 
     /** @return this process's registration */
@@ -252,7 +275,29 @@ public final class PoolRuntime implements AutoCloseable {
      * @return the checker (reads only until {@code repair})
      */
     public PoolChecker checker(WalkerRegistry walkers) {
+        if (walkers.find(LIMBO_TYPE).isEmpty()) {
+            walkers.register(LIMBO_TYPE, (memory, block, sink) -> { });
+        }
         return new PoolChecker(heap, walkers).addCheck("lane logs", new LaneLogCheck(pm, g));
+    }
+
+    /**
+     * The checker roots of the recovery layer itself: every block waiting in a lane's limbo
+     * (retired, not yet freed), of type {@link #LIMBO_TYPE}.
+     *
+     * @return the roots
+     */
+    public List<CheckRoot> systemRoots() {
+        List<CheckRoot> roots = new ArrayList<>();
+        for (int lane = 0; lane < g.laneCount(); lane++) {
+            LaneLog space = new LaneLog(pm, g, lane);
+            for (int i = 0; i < LaneLog.LIMBO_ENTRIES; i++) {
+                if (pm.getLong(space.limboEntry(i)) != 0) {
+                    roots.add(new CheckRoot("lane " + lane + " limbo " + i, LIMBO_TYPE, space.limboEntry(i)));
+                }
+            }
+        }
+        return roots;
     }
 
     /** @return lanes of dead holders this runtime recovered */

@@ -37,6 +37,7 @@ public final class Transaction {
     private final PersistentMemory pm;
     private final PoolGeometry g;
     private final Lane lane;
+    private final TxLane txLane;
     private final LaneLog space;
     private final RecordLog log;
     private final long[] scratch;
@@ -45,6 +46,7 @@ public final class Transaction {
     private final MutableLongLongMap redo = new LongLongHashMap();
     private final MutableLongLongMap allocated = new LongLongHashMap();
     private final MutableLongList frees = new LongArrayList();
+    private final MutableLongList retired = new LongArrayList();
     private final List<HeldLock> locks = new ArrayList<>();
     private boolean logged;
     private boolean active = true;
@@ -55,6 +57,7 @@ public final class Transaction {
         this.pm = runtime.memory();
         this.g = runtime.geometry();
         this.lane = lane;
+        this.txLane = txLane;
         this.space = txLane.space();
         this.log = txLane.log();
         this.scratch = txLane.scratch();
@@ -195,6 +198,29 @@ public final class Transaction {
     }
 
     /**
+     * Retires a block that this transaction unlinks from a shadow structure: it is freed only
+     * once no reader in any process can still reach it ({@link ReaderEpochs}). Until then it
+     * waits in the lane's limbo, entered atomically with this transaction's commit; a later
+     * commit of the lane frees it. A block allocated by this transaction is released at once.
+     *
+     * @param block an allocated block's offset
+     * @throws io.regionpm.alloc.PoolCorruptedException if it is not an allocated block
+     * @throws IllegalStateException                    if this transaction already freed or retired it
+     */
+    public void retire(long block) {
+        checkActive();
+        if (allocated.containsKey(block)) {
+            free(block);
+            return;
+        }
+        runtime.heap().usableSize(block);
+        if (retired.contains(block) || frees.contains(block)) {
+            throw new IllegalStateException("block " + block + " is already freed or retired by this transaction");
+        }
+        retired.add(block);
+    }
+
+    /**
      * Logs the current contents of a range (rounded out to whole 8-byte words) durably, so
      * that the caller may then write it in place: on abort or crash before commit the range
      * gets these contents back. Ranges already logged by this transaction, and blocks it
@@ -286,6 +312,7 @@ public final class Transaction {
     /** Commits: see the class comment for the order of durable steps. */
     void commit() {
         checkActive();
+        LaneLimbo.settle(this, txLane, runtime.readerEpochs(), retired, frees::add, runtime.lockTimeout());
         if (redo.isEmpty() && allocated.isEmpty() && frees.isEmpty()) {
             if (logged) {
                 flushInPlace();
@@ -304,6 +331,9 @@ public final class Transaction {
         log.flush();
         durable = true;
         apply(sequence);
+        if (!retired.isEmpty()) {
+            runtime.readerEpochs().retireEpoch();
+        }
         log.truncate();
         active = false;
     }
@@ -377,6 +407,7 @@ public final class Transaction {
                     + " failed after its commit point; its lane's recovery will complete it");
         }
         active = false;
+        txLane.limboEntries(LaneLog.LIMBO_ENTRIES);
         TxReplay.undo(pm, g, undo);
         allocated.forEachKey(lane::cancel);
         if (logged) {

@@ -9,11 +9,20 @@ import io.regionpm.recovery.log.RecordLog;
  * A lane's log as this process uses it while it holds the lane: kept as the lane's
  * attachment, so it is opened once per claim.
  *
- * @param space   the lane's log space
- * @param log     its transaction log, recovered and empty between transactions
- * @param scratch a record buffer of the log's longest record, reused by every transaction
+ * <p>Thread-safety: used by the lane's holder only.
  */
-record TxLane(LaneLog space, RecordLog log, long[] scratch) {
+final class TxLane {
+    private final LaneLog space;
+    private final RecordLog log;
+    private final long[] scratch;
+    private int limboEntries;
+
+    private TxLane(LaneLog space, RecordLog log, int limboEntries) {
+        this.space = space;
+        this.log = log;
+        this.scratch = new long[log.maxRecordWords()];
+        this.limboEntries = limboEntries;
+    }
 
     /**
      * Opens the log of a lane this process just claimed; a dead holder's log was already
@@ -27,6 +36,34 @@ record TxLane(LaneLog space, RecordLog log, long[] scratch) {
             throw new PoolCorruptedException("lane " + lane + " was handed back with " + left.records()
                     + " records in its transaction log");
         }
-        return new TxLane(space, log, new long[log.maxRecordWords()]);
+        int occupied = 0;
+        for (int i = 0; i < LaneLog.LIMBO_ENTRIES; i++) {
+            occupied += pm.getLong(space.limboEntry(i)) != 0 ? 1 : 0;
+        }
+        return new TxLane(space, log, occupied);
+    }
+
+    /** @return the lane's log space */
+    LaneLog space() {
+        return space;
+    }
+
+    /** @return its transaction log, recovered and empty between transactions */
+    RecordLog log() {
+        return log;
+    }
+
+    /** @return a record buffer of the log's longest record, reused by every transaction */
+    long[] scratch() {
+        return scratch;
+    }
+
+    /** @return how many limbo entries were occupied after the last commit (a hint) */
+    int limboEntries() {
+        return limboEntries;
+    }
+
+    void limboEntries(int n) {
+        limboEntries = n;
     }
 }

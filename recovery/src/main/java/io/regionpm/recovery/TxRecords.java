@@ -47,14 +47,15 @@ final class TxRecords {
     }
 
     /**
-     * Checks that a write of {@code words} words at {@code offset} stays in the data region
-     * or the root area.
+     * Checks that a write of {@code words} words at {@code offset} stays in the data region,
+     * the root area or a lane's limbo.
      */
     static void checkTarget(PoolGeometry g, long offset, long words, String what) {
         long end = offset + 8 * words;
         boolean data = offset >= g.dataOffset() && end <= g.size();
         boolean root = offset >= g.rootOffset() && end <= g.rootOffset() + PoolGeometry.ROOT_BYTES;
-        if ((offset & 7) != 0 || words < 0 || !(data || root)) {
+        boolean limbo = LaneLog.inSomeLimbo(g, offset, 8 * words);
+        if ((offset & 7) != 0 || words < 0 || !(data || root || limbo)) {
             throw new PoolCorruptedException(what + " of " + words + " words at " + offset
                     + " is not an aligned range of the data region or root area");
         }

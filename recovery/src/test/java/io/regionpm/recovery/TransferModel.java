@@ -121,7 +121,11 @@ final class TransferModel {
         if (pop && tx.getLong(head) != 0) {
             long h = tx.getLong(head);
             tx.setLong(head, pm.getLong(h));
-            tx.free(h);
+            if (mode == 2) {
+                tx.retire(h);
+            } else {
+                tx.free(h);
+            }
         }
         if (mode == 0) {
             tx.snapshot(slot(rt, COUNT_SLOT), 8);
@@ -168,6 +172,9 @@ final class TransferModel {
         for (long b = pm.getLong(slot(rt, RECEIPTS_SLOT)); b != 0; b = pm.getLong(b)) {
             expected.add(b);
         }
+        for (CheckRoot limbo : rt.systemRoots()) {
+            assertThat(expected.add(pm.getLong(limbo.slot()))).as(where + ": a block both linked and in limbo").isTrue();
+        }
         MutableLongSet allocated = new LongHashSet();
         rt.heap().forEachAllocated(allocated::add);
         assertThat(allocated).as(where + ": allocated blocks (leaks / dangling)").isEqualTo(expected);
@@ -191,8 +198,10 @@ final class TransferModel {
     }
 
     static List<CheckRoot> roots(PoolRuntime rt) {
-        return List.of(new CheckRoot("counters", COUNTERS_TYPE, slot(rt, COUNTERS_SLOT)),
-                new CheckRoot("receipts", RECEIPTS_TYPE, slot(rt, RECEIPTS_SLOT)));
+        List<CheckRoot> roots = new ArrayList<>(rt.systemRoots());
+        roots.add(new CheckRoot("counters", COUNTERS_TYPE, slot(rt, COUNTERS_SLOT)));
+        roots.add(new CheckRoot("receipts", RECEIPTS_TYPE, slot(rt, RECEIPTS_SLOT)));
+        return roots;
     }
 
     /** The pool checker finds nothing wrong and reaches every allocated block. */

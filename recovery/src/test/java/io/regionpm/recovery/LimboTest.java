@@ -1,0 +1,115 @@
+package io.regionpm.recovery;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.regionpm.alloc.PersistentMemory;
+import io.regionpm.alloc.PoolException;
+import io.regionpm.alloc.PoolFile;
+import io.regionpm.alloc.PoolSpec;
+import io.regionpm.recovery.check.CheckReport;
+import io.regionpm.recovery.check.CheckRoot;
+import io.regionpm.recovery.check.WalkerRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Retired blocks wait in their lane's limbo while a reader that may reach them is active,
+ * are freed by a later commit once it is gone, count as reachable for the checker, and a full
+ * limbo makes a retiring transaction wait for readers, then abort cleanly.
+ */
+class LimboTest {
+    @TempDir
+    Path dir;
+
+    private PoolFile newPool() {
+        Path p = dir.resolve("limbo.pool");
+        PoolFile.create(p, PoolSpec.of(8L << 20).withLanes(2)).close();
+        return PoolFile.open(p);
+    }
+
+    /** Publishes a new 64-byte node in root slot 0 and retires the previous one; returns the old one. */
+    private static long replace(PoolRuntime rt) {
+        return rt.transaction(() -> {
+            Transaction tx = rt.current();
+            long slot = rt.root().slot(0);
+            long old = tx.getLong(slot);
+            long node = tx.allocate(64);
+            rt.memory().setLong(node, old == 0 ? 1 : rt.memory().getLong(old) + 1);
+            tx.setLong(slot, node);
+            if (old != 0) {
+                tx.retire(old);
+            }
+            return old;
+        });
+    }
+
+    private static boolean allocated(PoolRuntime rt, long block) {
+        boolean[] found = {false};
+        rt.heap().forEachAllocated(b -> found[0] |= b == block);
+        return found[0];
+    }
+
+    private static CheckReport check(PoolRuntime rt) {
+        WalkerRegistry walkers = new WalkerRegistry().register("node", (pm, block, sink) -> { });
+        List<CheckRoot> roots = new ArrayList<>(rt.systemRoots());
+        roots.add(new CheckRoot("node", "node", rt.root().slot(0)));
+        return rt.checker(walkers).check(roots);
+    }
+
+    @Test
+    void aRetiredBlockOutlivesTheReadersThatMayReachIt() {
+        try (PoolFile file = newPool(); PoolRuntime rt = PoolRuntime.open(file, Duration.ofSeconds(5))) {
+            PersistentMemory pm = rt.memory();
+            replace(rt);
+            long seen;
+            long retired;
+            try (ReaderEpochs.ReadGuard read = rt.enterRead()) {
+                seen = pm.getLong(rt.root().slot(0));
+                assertThat(read.epoch()).isPositive();
+                retired = replace(rt);
+                assertThat(retired).isEqualTo(seen);
+                for (int i = 0; i < 5; i++) {
+                    replace(rt);
+                }
+                assertThat(allocated(rt, seen)).as("the block a live reader reached is not freed").isTrue();
+                assertThat(pm.getLong(seen)).as("and keeps its contents").isEqualTo(1);
+                CheckReport report = check(rt);
+                assertThat(report.isClean()).as(report.toString()).isTrue();
+                assertThat(report.reachableBlocks()).isEqualTo(report.allocatedBlocks()).isEqualTo(7);
+            }
+            replace(rt);
+            assertThat(allocated(rt, seen)).as("freed by the first commit after the reader left").isFalse();
+            CheckReport report = check(rt);
+            assertThat(report.isClean()).as(report.toString()).isTrue();
+            assertThat(report.allocatedBlocks()).as("the current node and the one retired last").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aFullLimboWaitsForReadersThenAbortsCleanly() {
+        try (PoolFile file = newPool(); PoolRuntime rt = PoolRuntime.open(file, Duration.ofMillis(300))) {
+            replace(rt);
+            ReaderEpochs.ReadGuard read = rt.enterRead();
+            for (int i = 0; i < LaneLog.LIMBO_ENTRIES; i++) {
+                replace(rt);
+            }
+            long before = rt.memory().getLong(rt.root().slot(0));
+            assertThatThrownBy(() -> replace(rt)).isInstanceOf(PoolException.class).hasMessageContaining("limbo")
+                    .hasMessageContaining("full");
+            assertThat(rt.memory().getLong(rt.root().slot(0))).as("the aborted transaction changed nothing")
+                    .isEqualTo(before);
+            read.close();
+            replace(rt);
+            CheckReport report = check(rt);
+            assertThat(report.isClean()).as(report.toString()).isTrue();
+            assertThat(report.allocatedBlocks()).isEqualTo(2);
+        }
+    }
+}
