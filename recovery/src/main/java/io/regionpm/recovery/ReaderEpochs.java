@@ -166,7 +166,9 @@ public final class ReaderEpochs {
     public long retireEpoch() {
         VarHandle.fullFence(); // the caller's root store before the epoch's read and advance
         currentEpoch();
-        return pm.getAndAddLong(epochAt, 1);
+        long tag = pm.getAndAddLong(epochAt, 1);
+        pm.flush(epochAt, Long.BYTES); // so that the epoch does not go back after a power loss (the caller drains)
+        return tag;
     }
 
     /**
