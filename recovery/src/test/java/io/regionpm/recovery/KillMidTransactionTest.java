@@ -1,11 +1,14 @@
 package io.regionpm.recovery;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.regionpm.alloc.PoolFile;
@@ -28,12 +31,24 @@ class KillMidTransactionTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aSurvivorRecoversEachKilledChildsLaneWhenItNextTakesTheLock() throws Exception {
-        long seed = Seeds.seed("KillMidTransactionTest");
+    /** Where the pool lives: an msync'd file, or /dev/shm (no flush at all). */
+    enum Where { FILE, SHM }
+
+    @ParameterizedTest
+    @EnumSource(Where.class)
+    void aSurvivorRecoversEachKilledChildsLaneWhenItNextTakesTheLock(Where where) throws Exception {
+        Path pool = where == Where.FILE ? dir.resolve("kill.pool")
+                : Path.of("/dev/shm", "pcollections-kill-" + UUID.randomUUID() + ".pool");
+        try {
+            run(where, pool, where == Where.FILE ? Stress.scale(50, 400) : Stress.scale(25, 200));
+        } finally {
+            Files.deleteIfExists(pool);
+        }
+    }
+
+    private static void run(Where where, Path pool, int kills) throws Exception {
+        long seed = Seeds.seed("KillMidTransactionTest." + where);
         Random random = new Random(seed);
-        int kills = Stress.scale(50, 400);
-        Path pool = dir.resolve("kill.pool");
         PoolFile.create(pool, PoolSpec.of(16L << 20).withLanes(8)).close();
         int heldAtKill = 0;
         int recoveredBefore;
@@ -52,10 +67,10 @@ class KillMidTransactionTest {
                 if (lock.ownerAcquire() != 0) {
                     heldAtKill++;
                 }
-                String where = "seed " + seed + ", kill " + (k + 1);
+                String at = where + ", seed " + seed + ", kill " + (k + 1);
                 rt.transaction(() -> {
                     rt.current().lock(lock);
-                    TransferModel.assertConsistent(rt, where);
+                    TransferModel.assertConsistent(rt, at);
                 });
                 for (int s = 0; s < 3; s++) {
                     TransferModel.step(rt, random, lock);
@@ -63,11 +78,11 @@ class KillMidTransactionTest {
             }
             int recovered = rt.recoveredLanes() - recoveredBefore;
             long byChildren = TransferModel.read(rt).committed() - 3L * kills;
-            System.out.println("KillMidTransactionTest: " + kills + " kills, " + heldAtKill
+            System.out.println("KillMidTransactionTest " + where + ": " + kills + " kills, " + heldAtKill
                     + " while the child held the pool lock, " + recovered + " lanes recovered here, "
                     + TransferModel.read(rt).committed() + " transactions committed (at least " + byChildren
                     + " by the children)");
-            assertThat(heldAtKill).as("kills that hit a transaction holding the lock").isGreaterThan(kills / 4);
+            assertThat(heldAtKill).as("kills that hit a transaction holding the lock").isGreaterThan(where == Where.FILE ? kills / 4 : kills / 8);
             assertThat(recovered).as("dead lanes recovered by the survivor").isGreaterThanOrEqualTo(heldAtKill);
         }
         try (PoolFile file = PoolFile.open(pool); PoolRuntime rt = PoolRuntime.open(file, TransactionChild.TIMEOUT)) {
