@@ -9,6 +9,7 @@ import org.eclipse.collections.api.set.primitive.MutableLongSet;
 import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
 import io.regionpm.alloc.PersistentMemory;
+import io.regionpm.alloc.PoolFullException;
 import io.regionpm.recovery.check.CheckReport;
 import io.regionpm.recovery.check.CheckRoot;
 import io.regionpm.recovery.check.WalkerRegistry;
@@ -63,7 +64,7 @@ final class TransferModel {
     /**
      * One random transaction (under {@code lock} if not null).
      *
-     * @return whether it committed (false: a planned abort)
+     * @return whether it committed (false: a planned abort, or the pool was full)
      */
     static boolean step(PoolRuntime rt, Random r, RobustMutex lock) {
         int i = r.nextInt(COUNTERS);
@@ -71,7 +72,7 @@ final class TransferModel {
         long amount = 1 + r.nextInt(50);
         int mode = r.nextInt(3);
         boolean push = r.nextBoolean();
-        boolean pop = r.nextInt(10) < 4;
+        boolean pop = r.nextInt(10) < 6;
         boolean abort = r.nextInt(12) == 0;
         int size = SIZES[r.nextInt(SIZES.length)];
         try {
@@ -83,7 +84,7 @@ final class TransferModel {
                 body(rt, k, i, j, amount, mode, push ? size : 0, pop, abort);
             });
             return true;
-        } catch (PlannedAbort planned) {
+        } catch (PlannedAbort | PoolFullException refused) {
             return false;
         }
     }
