@@ -1,6 +1,8 @@
 /** The Pool facade, the root directory of named collections, typed codecs, durability modes (SYNC, PMSYNC, NONE) and raw regions. */
 module io.regionpm.core {
     requires transitive io.regionpm.recovery;
+    requires org.eclipse.collections.impl;
 
-    // exports io.regionpm.core once the issue that builds this module lands (an empty package cannot be exported)
+    exports io.regionpm.core;
+    exports io.regionpm.core.spi;
 }

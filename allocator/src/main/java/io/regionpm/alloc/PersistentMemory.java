@@ -276,6 +276,34 @@ public final class PersistentMemory {
         return segment.asSlice(checkRange(offset, length), length).asReadOnly();
     }
 
+    /**
+     * A writable view of a range for a raw region that its user writes directly (stores
+     * through it bypass the simulator's recording: use it only on real back ends, and call
+     * {@link #flush} for what must be durable).
+     *
+     * @param offset first byte
+     * @param length bytes
+     * @return the writable view
+     */
+    public MemorySegment writableSlice(long offset, long length) {
+        return segment.asSlice(checkRange(offset, length), length);
+    }
+
+    /**
+     * The pool offset of a view made by {@link #writableSlice} or {@link #readOnlySlice}.
+     *
+     * @param view a view of this pool's bytes
+     * @return its first byte's pool offset
+     * @throws IllegalArgumentException if it is not a view of this pool
+     */
+    public long offsetOf(MemorySegment view) {
+        long offset = view.address() - segment.address();
+        if (offset < 0 || offset + view.byteSize() > size || !view.isNative() || !segment.isNative()) {
+            throw new IllegalArgumentException("the segment is not a view of this pool's memory");
+        }
+        return offset;
+    }
+
     // ---- persistence -------------------------------------------------------------------
 
     /**

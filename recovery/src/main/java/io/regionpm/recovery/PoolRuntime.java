@@ -46,6 +46,7 @@ public final class PoolRuntime implements AutoCloseable {
     private final ThreadLocal<Transaction> current = new ThreadLocal<>();
     private volatile Registration registration;
     private volatile boolean closed;
+    private boolean openedClean;
 
     private PoolRuntime(PersistentMemory pm, String source, Duration lockTimeout) {
         if (lockTimeout.isNegative() || lockTimeout.isZero()) {
@@ -92,12 +93,23 @@ public final class PoolRuntime implements AutoCloseable {
     private void start() {
         long epoch = root.bumpOpenCount();
         registration = registry.register(epoch, (entry, generation) -> { });
+        openedClean = root.takeCleanMarker();
         try {
-            recoverDeadLanes();
+            if (!openedClean) {
+                recoverDeadLanes();
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * @return whether the last process to close the pool before this open did so cleanly, so
+     *         that this open did no recovery work
+     */
+    public boolean openedClean() {
+        return openedClean;
     }
 
     /** @return the pool's memory */
@@ -157,7 +169,8 @@ public final class PoolRuntime implements AutoCloseable {
 
     /**
      * Runs {@code body} as one transaction (or as part of the calling thread's current one:
-     * flat nesting). Commits when it returns; aborts and rethrows when it throws.
+     * flat nesting). Commits when it returns; aborts and rethrows when it throws anything
+     * (any {@link Throwable}, unchanged).
      *
      * @param body what to do, through {@link #current()}
      */
@@ -188,9 +201,9 @@ public final class PoolRuntime implements AutoCloseable {
             T result = body.get();
             tx.commit();
             return result;
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             abortQuietly(tx, e);
-            throw e;
+            throw PoolRuntime.<RuntimeException>rethrow(e);
         } finally {
             current.remove();
             try {
@@ -201,6 +214,12 @@ public final class PoolRuntime implements AutoCloseable {
                 lane.close();
             }
         }
+    }
+
+    /** Rethrows any throwable unchanged (a checked one thrown sneakily by the body included). */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E rethrow(Throwable t) throws E {
+        throw (E) t;
     }
 
     private static void abortQuietly(Transaction tx, Throwable cause) {
@@ -312,8 +331,9 @@ public final class PoolRuntime implements AutoCloseable {
     }
 
     /**
-     * Hands the lanes back and deregisters this process. Transactions still running in other
-     * threads keep their lanes until they end.
+     * Hands the lanes back and deregisters this process; the last process to close sets the
+     * clean-shutdown marker, so that the next open does no recovery work. Transactions still
+     * running in other threads keep their lanes until they end (close after them).
      */
     @Override
     public void close() {
@@ -324,6 +344,9 @@ public final class PoolRuntime implements AutoCloseable {
         heap.close();
         if (registration != null) {
             registry.deregister(registration);
+            if (registry.liveCount() == 0) {
+                root.setCleanMarker();
+            }
         }
     }
 

@@ -168,6 +168,18 @@ public final class ProcessRegistry {
         return entry(entry) + READER_SLOTS + (long) slot * Long.BYTES;
     }
 
+    /** @return how many entries belong to live processes (this one included) */
+    public int liveCount() {
+        int live = 0;
+        for (int i = 0; i < entries; i++) {
+            long owner = pm.getLongAcquire(entry(i) + TOKEN);
+            if (owner != 0 && !isDead(i, owner)) {
+                live++;
+            }
+        }
+        return live;
+    }
+
     /** @return the entries whose owner process is gone (not yet recovered) */
     public IntList deadEntries() {
         MutableIntList dead = new IntArrayList();

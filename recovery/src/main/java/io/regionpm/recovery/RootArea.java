@@ -16,7 +16,9 @@ import io.regionpm.alloc.PoolGeometry;
  * |     16 |   16 | recovery mutex ({@link RobustMutex}): serializes the        |
  * |        |      | take-over of dead lanes and of dead owners' locks           |
  * |     32 |    8 | recoveries: lanes of dead holders recovered, ever           |
- * |     40 |   88 | reserved, zero                                              |
+ * |     40 |    8 | clean-shutdown marker: 1 after the last process closed      |
+ * |        |      |   cleanly; cleared by the next open                         |
+ * |     48 |   80 | reserved, zero                                              |
  * |    128 | 3968 | root slots: 496 words for the layers above (slot i at 128+8i)|
  * </pre>
  *
@@ -24,7 +26,7 @@ import io.regionpm.alloc.PoolGeometry;
  * Crash behaviour: the counters are statistics and may lose an increment.
  */
 public final class RootArea {
-    static final long OPEN_COUNT = 0, READER_EPOCH = 8, RECOVERY_MUTEX = 16, RECOVERIES = 32, SLOTS = 128;
+    static final long OPEN_COUNT = 0, READER_EPOCH = 8, RECOVERY_MUTEX = 16, RECOVERIES = 32, CLEAN = 40, SLOTS = 128;
     /** Number of root slots for the layers above. */
     public static final int SLOT_COUNT = (int) ((PoolGeometry.ROOT_BYTES - SLOTS) / 8);
 
@@ -62,6 +64,23 @@ public final class RootArea {
     /** @return lanes of dead holders recovered over the pool's life */
     public long recoveries() {
         return pm.getLongAcquire(at + RECOVERIES);
+    }
+
+    /**
+     * Takes the clean-shutdown marker: clears it durably and says whether it was set.
+     *
+     * @return true if the last process to close the pool did so cleanly
+     */
+    public boolean takeCleanMarker() {
+        boolean clean = pm.getAndBitwiseAndLong(at + CLEAN, 0) == 1;
+        pm.persist(at + CLEAN, 8);
+        return clean;
+    }
+
+    /** Sets the clean-shutdown marker durably (by the last process to close). */
+    public void setCleanMarker() {
+        pm.setLongRelease(at + CLEAN, 1);
+        pm.persist(at + CLEAN, 8);
     }
 
     /** @return the offset of the global reader epoch word */

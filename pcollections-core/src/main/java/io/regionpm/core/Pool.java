@@ -1,0 +1,360 @@
+package io.regionpm.core;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.eclipse.collections.api.map.primitive.MutableLongLongMap;
+import org.eclipse.collections.impl.map.mutable.primitive.LongLongHashMap;
+
+import io.regionpm.alloc.BackendKind;
+import io.regionpm.alloc.PersistentMemory;
+import io.regionpm.alloc.PoolClosedException;
+import io.regionpm.alloc.PoolException;
+import io.regionpm.alloc.PoolFile;
+import io.regionpm.core.internal.DirectoryEntry;
+import io.regionpm.core.internal.RawRegionType;
+import io.regionpm.core.internal.RootDirectory;
+import io.regionpm.core.spi.CollectionHandle;
+import io.regionpm.core.spi.CollectionTypes;
+import io.regionpm.recovery.PoolRuntime;
+
+/**
+ * A pool: one memory-mapped file holding named collections, shared by every JVM that opens
+ * it. The entry point of the library.
+ *
+ * <p>Thread-safety: safe for any number of threads. Process-safety: any number of processes
+ * (up to the pool's {@link PoolOptions#maxProcesses()}) open the same file at once; each sees
+ * the others' completed operations. Crash behaviour: a process killed at any instant leaves
+ * the pool consistent for the others (they recover its lanes when they meet them); after a
+ * power loss the pool holds what its {@link Durability} promises. Every public method of a
+ * closed pool throws {@link PoolClosedException}.
+ *
+ * <p>Exceptions: all unchecked, under {@link PoolException} (package {@code io.regionpm.alloc},
+ * the lowest module, so that every layer throws the same types).
+ */
+public final class Pool implements AutoCloseable {
+    static {
+        CollectionTypes.register(RawRegionType.INSTANCE);
+    }
+
+    private final Path path;
+    private final PoolFile file;
+    private final PoolRuntime rt;
+    private final RootDirectory directory;
+    private final Durability durability;
+    private final boolean readOnly;
+    private volatile boolean closed;
+
+    private Pool(Path path, PoolFile file, PoolRuntime rt, Durability durability, boolean readOnly) {
+        this.path = path;
+        this.file = file;
+        this.rt = rt;
+        this.durability = durability;
+        this.readOnly = readOnly;
+        this.directory = new RootDirectory(rt);
+    }
+
+    /**
+     * Opens an existing pool with default options.
+     *
+     * @param path the pool file
+     * @return the pool
+     * @throws PoolException                          naming the path if it does not exist
+     * @throws io.regionpm.alloc.PoolFormatException  if it is not a valid pool (never overwritten)
+     */
+    public static Pool open(Path path) {
+        return open(path, null);
+    }
+
+    /**
+     * Opens a pool, creating it with {@code options} if the file does not exist. An existing
+     * file that is not a valid pool (a zero-length file included) is never overwritten.
+     *
+     * @param path    the pool file
+     * @param options how to open it, and to create it if absent (null: must exist)
+     * @return the pool
+     * @throws io.regionpm.alloc.PoolFormatException if the file exists and is not a valid pool
+     */
+    public static Pool open(Path path, PoolOptions options) {
+        Objects.requireNonNull(path, "path");
+        PoolFile file = options == null || Files.exists(path) ? PoolFile.open(path) : PoolFile.openOrCreate(path, options.spec());
+        try {
+            Durability durability = Durability.ofCode(file.descriptor().durability());
+            if (durability == Durability.PMSYNC) {
+                throw new PoolException(path + ": PMSYNC pools are not supported yet by this build");
+            }
+            if (durability == Durability.NONE && file.memory().backendKind() == BackendKind.FILE) {
+                file.close();
+                file = PoolFile.open(path, BackendKind.SHM);
+            }
+            PoolRuntime rt = PoolRuntime.open(file, options == null ? PoolOptions.DEFAULT_LOCK_TIMEOUT : options.lockTimeout());
+            Pool pool = new Pool(path, file, rt, durability, options != null && options.readOnly());
+            if (!pool.readOnly) {
+                pool.directory.finishDrops();
+            }
+            return pool;
+        } catch (RuntimeException | Error e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** @return the pool file's path */
+    public Path path() {
+        return path;
+    }
+
+    /** @return the pool's durability mode */
+    public Durability durability() {
+        checkOpen();
+        return durability;
+    }
+
+    /** @return the names of the collections and regions in the root directory */
+    public Set<String> names() {
+        checkOpen();
+        return Set.copyOf(directory.names());
+    }
+
+    /**
+     * Drops a collection or region and frees everything it holds, crash-atomically: after a
+     * crash the name is gone and its blocks are freed by the next process that opens the pool
+     * (and knows the collection's type).
+     *
+     * @param name the name
+     * @return whether it existed
+     */
+    public boolean drop(String name) {
+        checkWritable();
+        return directory.drop(checkName(name));
+    }
+
+    /**
+     * Runs {@code body} atomically across every collection it touches, crash-safely. Nesting is
+     * flat: an inner call joins the outer transaction. Any {@link Throwable} aborts it and is
+     * rethrown unchanged.
+     *
+     * @param body what to do
+     */
+    public void transaction(Runnable body) {
+        checkWritable();
+        rt.transaction(body);
+    }
+
+    /**
+     * Like {@link #transaction(Runnable)}, returning the body's result once committed.
+     *
+     * @param body what to do
+     * @param <T>  the result type
+     * @return its result
+     */
+    public <T> T transaction(Supplier<T> body) {
+        checkWritable();
+        return rt.transaction(body);
+    }
+
+    /**
+     * Persists, atomically and across every process that maps the pool, every operation
+     * completed before the call. In {@link Durability#SYNC} every completed operation is
+     * already durable and in {@link Durability#NONE} there is nothing to persist to, so it
+     * returns at once.
+     */
+    public void pmsync() {
+        checkOpen();
+    }
+
+    /**
+     * A raw region: {@code size} bytes of the pool under {@code name}, created zero-filled if
+     * absent, that the caller reads and writes directly; {@link #markDirty} makes written
+     * ranges durable (in SYNC at once; in PMSYNC at the next {@link #pmsync()}).
+     *
+     * @param name the region's name
+     * @param size its size in bytes; an existing region must be at least this large
+     * @return a writable view of the region, valid until the pool is closed
+     * @throws IllegalStateException                if the name belongs to another type, or the region is smaller
+     * @throws io.regionpm.alloc.PoolFullException  if the pool has no room (nothing changed)
+     */
+    public MemorySegment region(String name, long size) {
+        checkWritable();
+        checkName(name);
+        if (size <= 0) {
+            throw new IllegalArgumentException("size must be positive: " + size);
+        }
+        PersistentMemory pm = rt.memory();
+        long block = rt.transaction(() -> {
+            DirectoryEntry e = directory.find(name);
+            if (e == null) {
+                e = directory.create(name, RawRegionType.NAME, "size=" + size, "", UpdateStrategy.IN_PLACE);
+                long b = rt.current().allocate(size);
+                pm.fill(b, size, (byte) 0);
+                pm.setLong(e.rootSlot(), b);
+                return b;
+            }
+            checkType(e, RawRegionType.NAME);
+            long b = pm.getLong(e.rootSlot());
+            long created = Long.parseLong(e.keyCodec().substring("size=".length()));
+            if (created < size) {
+                throw new IllegalStateException("region " + name + " has " + created + " bytes, not " + size);
+            }
+            return b;
+        });
+        return pm.writableSlice(block, size);
+    }
+
+    /**
+     * Marks a range of a raw region written: durable when this returns in SYNC, at the next
+     * {@link #pmsync()} in PMSYNC.
+     *
+     * @param region a view returned by {@link #region}
+     * @param offset first byte, relative to the region
+     * @param length bytes
+     */
+    public void markDirty(MemorySegment region, long offset, long length) {
+        checkOpen();
+        Objects.checkFromIndexSize(offset, length, region.byteSize());
+        PersistentMemory pm = rt.memory();
+        pm.flush(pm.offsetOf(region) + offset, length);
+        pm.drain();
+    }
+
+    /**
+     * Opens or creates a collection's directory entry (for collection implementations).
+     *
+     * @param name            the collection's name
+     * @param type            its type name
+     * @param keyCodec        key codec identity ("" for none)
+     * @param valueCodec      value codec identity ("" for none)
+     * @param strategy        the strategy asked for, or null for "as created" (new: the default)
+     * @param defaultStrategy the type's default strategy
+     * @return the handle
+     * @throws IllegalStateException if the name exists with another type, codecs or an
+     *                               explicitly different strategy
+     */
+    public CollectionHandle openCollection(String name, String type, String keyCodec, String valueCodec,
+                                           UpdateStrategy strategy, UpdateStrategy defaultStrategy) {
+        checkWritable();
+        checkName(name);
+        DirectoryEntry e = rt.transaction(() -> {
+            DirectoryEntry found = directory.find(name);
+            if (found == null) {
+                return directory.create(name, type, keyCodec, valueCodec, strategy == null ? defaultStrategy : strategy);
+            }
+            checkType(found, type);
+            if (!found.keyCodec().equals(keyCodec) || !found.valueCodec().equals(valueCodec)) {
+                throw new IllegalStateException(name + " was created with codecs (" + found.keyCodec() + ", "
+                        + found.valueCodec() + "), not (" + keyCodec + ", " + valueCodec + ")");
+            }
+            if (strategy != null && strategy != found.strategy()) {
+                throw new IllegalStateException(name + " was created with strategy " + found.strategy() + ", not " + strategy);
+            }
+            return found;
+        });
+        return new CollectionHandle(e.name(), e.type(), e.keyCodec(), e.valueCodec(), e.strategy(), e.rootSlot());
+    }
+
+    private static void checkType(DirectoryEntry e, String type) {
+        if (!e.type().equals(type)) {
+            throw new IllegalStateException(e.name() + " is a " + e.type() + ", not a " + type);
+        }
+    }
+
+    /** @return the recovery runtime (for collection implementations) */
+    public PoolRuntime runtime() {
+        checkOpen();
+        return rt;
+    }
+
+    /**
+     * Figures of the pool, walking the allocator's tables (proportional to the pool's size).
+     *
+     * @return the snapshot
+     */
+    public PoolStats stats() {
+        checkOpen();
+        MutableLongLongMap blocks = new LongLongHashMap();
+        MutableLongLongMap bytes = new LongLongHashMap();
+        long[] used = {0};
+        rt.heap().forEachAllocated(b -> {
+            long size = rt.heap().usableSize(b);
+            long key = size > 16_384 ? 0 : size;
+            blocks.addToValue(key, 1);
+            bytes.addToValue(key, size);
+            used[0] += size;
+        });
+        List<PoolStats.SizeClassUse> classes = new ArrayList<>();
+        for (long key : blocks.keysView().toSortedArray()) {
+            if (key != 0) {
+                classes.add(new PoolStats.SizeClassUse(key, blocks.get(key), bytes.get(key)));
+            }
+        }
+        if (blocks.containsKey(0)) {
+            classes.add(new PoolStats.SizeClassUse(0, blocks.get(0), bytes.get(0)));
+        }
+        long data = rt.geometry().dataBytes();
+        return new PoolStats(rt.geometry().size(), data, used[0], data - used[0], classes, durability,
+                rt.memory().backendKind().name(), rt.registry().liveCount(), rt.root().recoveries(),
+                directory.names().size());
+    }
+
+    /** @return whether this open found the pool closed cleanly (and did no recovery work) */
+    public boolean openedClean() {
+        checkOpen();
+        return rt.openedClean();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new PoolClosedException(path + ": the pool is closed");
+        }
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        if (readOnly) {
+            throw new PoolException(path + ": the pool was opened read-only");
+        }
+    }
+
+    private static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("name must not be empty");
+        }
+        try {
+            ByteBuffer utf8 = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(name));
+            if (utf8.remaining() > DirectoryEntry.MAX_NAME_BYTES) {
+                throw new IllegalArgumentException("name must be at most " + DirectoryEntry.MAX_NAME_BYTES
+                        + " UTF-8 bytes: " + utf8.remaining());
+            }
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("name is not valid Unicode (unpaired surrogate?): " + e.getMessage(), e);
+        }
+        return name;
+    }
+
+    /** Closes the pool in this process (the last process to close marks it cleanly shut down). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            rt.close();
+        } finally {
+            file.close();
+        }
+    }
+}

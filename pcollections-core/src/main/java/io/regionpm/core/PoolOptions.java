@@ -1,0 +1,110 @@
+package io.regionpm.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import io.regionpm.alloc.PoolGeometry;
+import io.regionpm.alloc.PoolSpec;
+
+/**
+ * How to open a pool, and how to create it when absent. Immutable; every {@code with} method
+ * returns a copy and checks its argument at once ({@link IllegalArgumentException} naming the
+ * option).
+ *
+ * <p>Creation options (size, durability, lanes, processes, lane log bytes) matter only when
+ * {@link Pool#open(java.nio.file.Path, PoolOptions)} creates the pool; an existing pool keeps
+ * the ones it was created with. Lock timeout and read-only apply to every open.
+ *
+ * @param size         pool size in bytes (sparse on disk), a multiple of 4096 from 1 MiB to 4 TiB
+ * @param durability   durability mode (default {@link Durability#SYNC})
+ * @param lockTimeout  how long to wait for a lock another thread or process holds (default 10 s)
+ * @param lanes        concurrent operations across all processes (default 64)
+ * @param maxProcesses processes that may have the pool open at once (default 64)
+ * @param laneLogBytes transaction log bytes per lane, a multiple of 4096, or 0 for automatic
+ * @param readOnly     open without writing (default false)
+ */
+public record PoolOptions(long size, Durability durability, Duration lockTimeout, int lanes, int maxProcesses,
+                          int laneLogBytes, boolean readOnly) {
+    /** Default lock timeout. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Validates every option.
+     *
+     * @throws IllegalArgumentException naming the first bad option
+     */
+    public PoolOptions {
+        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(lockTimeout, "lockTimeout");
+        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+            throw new IllegalArgumentException("lockTimeout must be positive: " + lockTimeout);
+        }
+        try {
+            PoolGeometry.of(size, lanes, maxProcesses, laneLogBytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(optionName(e.getMessage()) + e.getMessage(), e);
+        }
+    }
+
+    private static String optionName(String message) {
+        if (message.startsWith("size") && message.contains("leaves no room")) {
+            return "size/lanes/laneLogBytes: ";
+        }
+        if (message.startsWith("size")) {
+            return "";
+        }
+        if (message.startsWith("lanes")) {
+            return "";
+        }
+        if (message.startsWith("registry entries")) {
+            return "maxProcesses: ";
+        }
+        return "laneLogBytes: ";
+    }
+
+    /**
+     * Options to open a pool, creating it with {@code size} bytes if absent.
+     *
+     * @param size bytes, a multiple of 4096 from 1 MiB to 4 TiB
+     * @return the options with every other value at its default
+     */
+    public static PoolOptions create(long size) {
+        return new PoolOptions(size, Durability.SYNC, DEFAULT_LOCK_TIMEOUT, PoolSpec.DEFAULT_LANES,
+                PoolGeometry.DEFAULT_REGISTRY_ENTRIES, 0, false);
+    }
+
+    /** @param d durability @return a copy with it */
+    public PoolOptions withDurability(Durability d) {
+        return new PoolOptions(size, d, lockTimeout, lanes, maxProcesses, laneLogBytes, readOnly);
+    }
+
+    /** @param timeout lock timeout, positive @return a copy with it */
+    public PoolOptions withLockTimeout(Duration timeout) {
+        return new PoolOptions(size, durability, timeout, lanes, maxProcesses, laneLogBytes, readOnly);
+    }
+
+    /** @param n lanes @return a copy with them */
+    public PoolOptions withLanes(int n) {
+        return new PoolOptions(size, durability, lockTimeout, n, maxProcesses, laneLogBytes, readOnly);
+    }
+
+    /** @param n processes @return a copy with them */
+    public PoolOptions withMaxProcesses(int n) {
+        return new PoolOptions(size, durability, lockTimeout, lanes, n, laneLogBytes, readOnly);
+    }
+
+    /** @param bytes log bytes per lane (0: automatic) @return a copy with them */
+    public PoolOptions withLaneLogBytes(int bytes) {
+        return new PoolOptions(size, durability, lockTimeout, lanes, maxProcesses, bytes, readOnly);
+    }
+
+    /** @param value read-only @return a copy with it */
+    public PoolOptions withReadOnly(boolean value) {
+        return new PoolOptions(size, durability, lockTimeout, lanes, maxProcesses, laneLogBytes, value);
+    }
+
+    /** @return the allocator's creation spec */
+    PoolSpec spec() {
+        return new PoolSpec(size, lanes, durability.code(), maxProcesses, laneLogBytes);
+    }
+}

@@ -1,0 +1,179 @@
+package io.regionpm.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.regionpm.alloc.PersistentMemory;
+import io.regionpm.alloc.PoolCorruptedException;
+import io.regionpm.core.UpdateStrategy;
+import io.regionpm.core.spi.CollectionType;
+import io.regionpm.core.spi.CollectionTypes;
+import io.regionpm.recovery.PoolRuntime;
+import io.regionpm.recovery.RobustMutex;
+import io.regionpm.recovery.Transaction;
+
+/**
+ * The pool's root directory: named collections as a linked list of {@link DirectoryEntry}
+ * blocks whose head is root slot 0, changed only in transactions under the directory mutex
+ * (root slots 1-2). Creating an entry publishes it with one redo-logged head store; dropping
+ * marks it DROPPING, then frees the collection in bounded transactions through its
+ * {@link CollectionType}, then unlinks and frees the entry, so a crash at any point leaves no
+ * leak and the drop is finished by the next process that knows the type.
+ *
+ * <p>Thread- and process-safety: every operation runs in a transaction that holds the
+ * directory mutex. Heap use: one entry at a time (the directory is walked, not cached).
+ */
+public final class RootDirectory {
+    /** Root slot of the directory's head. */
+    public static final int HEAD_SLOT = 0;
+    /** First root slot of the directory mutex (it takes two). */
+    public static final int MUTEX_SLOT = 1;
+    private static final int DROP_BUDGET = 256;
+
+    private final PoolRuntime rt;
+    private final PersistentMemory pm;
+    private final long head;
+    private final RobustMutex mutex;
+
+    /** @param rt the pool's runtime */
+    public RootDirectory(PoolRuntime rt) {
+        this.rt = rt;
+        this.pm = rt.memory();
+        this.head = rt.root().slot(HEAD_SLOT);
+        this.mutex = new RobustMutex(pm, rt.root().slot(MUTEX_SLOT), rt.registry());
+    }
+
+    private interface EntryVisitor {
+        /** @return true to stop */
+        boolean visit(DirectoryEntry entry, long state, long previousNextSlot);
+    }
+
+    /** Walks the directory inside {@code tx} (which holds the mutex), with a cycle guard. */
+    private void walk(Transaction tx, EntryVisitor visitor) {
+        long slot = head;
+        long limit = rt.geometry().dataBytes() / 16;
+        for (long at = tx.getLong(slot), n = 0; at != 0; at = tx.getLong(slot), n++) {
+            if (n > limit) {
+                throw new PoolCorruptedException("the root directory has a cycle");
+            }
+            DirectoryEntry e = DirectoryEntry.read(pm, at, rt.heap().usableSize(at));
+            if (visitor.visit(e, tx.getLong(at + DirectoryEntry.STATE), slot)) {
+                return;
+            }
+            slot = at + DirectoryEntry.NEXT;
+        }
+    }
+
+    private Transaction locked() {
+        Transaction tx = rt.current();
+        tx.lock(mutex);
+        return tx;
+    }
+
+    /** @return the names of live entries (in a transaction of their own) */
+    public List<String> names() {
+        return rt.transaction(() -> {
+            List<String> names = new ArrayList<>();
+            walk(locked(), (e, state, prev) -> {
+                if (state == DirectoryEntry.LIVE) {
+                    names.add(e.name());
+                }
+                return false;
+            });
+            return names;
+        });
+    }
+
+    /** @param name a name @return its live entry, or null (in the caller's transaction) */
+    public DirectoryEntry find(String name) {
+        DirectoryEntry[] found = {null};
+        walk(locked(), (e, state, prev) -> {
+            if (state == DirectoryEntry.LIVE && e.name().equals(name)) {
+                found[0] = e;
+                return true;
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /**
+     * Creates a live entry (in the caller's transaction, holding the mutex): a new block,
+     * published by the head store at commit.
+     */
+    public DirectoryEntry create(String name, String type, String keyCodec, String valueCodec, UpdateStrategy strategy) {
+        Transaction tx = locked();
+        long bytes = DirectoryEntry.bytesFor(name, type, keyCodec, valueCodec);
+        long block = tx.allocate(bytes);
+        DirectoryEntry e = DirectoryEntry.write(pm, block, tx.getLong(head), name, type, keyCodec, valueCodec, strategy);
+        tx.setLong(head, block);
+        return e;
+    }
+
+    /**
+     * Marks a live entry DROPPING (in a transaction of its own), then frees it.
+     *
+     * @param name the name
+     * @return whether there was such an entry
+     */
+    public boolean drop(String name) {
+        DirectoryEntry e = rt.transaction(() -> {
+            DirectoryEntry found = find(name);
+            if (found != null) {
+                rt.current().setLong(found.at() + DirectoryEntry.STATE, DirectoryEntry.DROPPING);
+            }
+            return found;
+        });
+        if (e != null) {
+            finishDrop(e);
+        }
+        return e != null;
+    }
+
+    /** Finishes every interrupted drop whose type this JVM knows. */
+    public void finishDrops() {
+        List<DirectoryEntry> dropping = rt.transaction(() -> {
+            List<DirectoryEntry> list = new ArrayList<>();
+            walk(locked(), (e, state, prev) -> {
+                if (state == DirectoryEntry.DROPPING) {
+                    list.add(e);
+                }
+                return false;
+            });
+            return list;
+        });
+        dropping.forEach(this::finishDrop);
+    }
+
+    private void finishDrop(DirectoryEntry e) {
+        CollectionType type = CollectionTypes.find(e.type()).orElse(null);
+        if (type == null) {
+            return;
+        }
+        boolean done = false;
+        while (!done) {
+            done = rt.transaction(() -> {
+                Transaction tx = locked();
+                if (tx.getLong(e.at() + DirectoryEntry.STATE) != DirectoryEntry.DROPPING) {
+                    return true;
+                }
+                if (!type.destroySome(tx, e.rootSlot(), DROP_BUDGET)) {
+                    return false;
+                }
+                unlink(tx, e.at());
+                tx.free(e.at());
+                return true;
+            });
+        }
+    }
+
+    private void unlink(Transaction tx, long entry) {
+        walk(tx, (e, state, previousNextSlot) -> {
+            if (e.at() == entry) {
+                tx.setLong(previousNextSlot, tx.getLong(entry + DirectoryEntry.NEXT));
+                return true;
+            }
+            return false;
+        });
+    }
+}
