@@ -94,7 +94,7 @@ class DropTest {
             }
             try (ChildJvm child = ChildJvm.start(DropChild.class, p.toString())) {
                 child.awaitLine("DROPPING", Duration.ofSeconds(60));
-                Thread.sleep(random.nextInt(400));
+                Thread.sleep(100 + random.nextInt(1500));
                 child.killHard();
                 child.awaitExit(Duration.ofSeconds(30));
             }
