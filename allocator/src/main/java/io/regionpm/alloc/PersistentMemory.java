@@ -290,6 +290,21 @@ public final class PersistentMemory {
     }
 
     /**
+     * Tells the back end that a range was written through a {@link #writableSlice} view (the
+     * power-loss simulator records stores only through this class otherwise). Call it before
+     * flushing such a range.
+     *
+     * @param offset first byte
+     * @param length bytes
+     */
+    public void storedThroughView(long offset, long length) {
+        checkRange(offset, length);
+        if (observer != null) {
+            observer.stored(offset, length);
+        }
+    }
+
+    /**
      * The pool offset of a view made by {@link #writableSlice} or {@link #readOnlySlice}.
      *
      * @param view a view of this pool's bytes

@@ -8,6 +8,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,6 +29,10 @@ import io.regionpm.core.internal.RootDirectory;
 import io.regionpm.core.spi.CollectionHandle;
 import io.regionpm.core.spi.CollectionTypes;
 import io.regionpm.recovery.PoolRuntime;
+import io.regionpm.recovery.check.CheckReport;
+import io.regionpm.recovery.check.CheckRoot;
+import io.regionpm.recovery.check.PoolChecker;
+import io.regionpm.recovery.check.WalkerRegistry;
 
 /**
  * A pool: one memory-mapped file holding named collections, shared by every JVM that opens
@@ -47,6 +52,8 @@ public final class Pool implements AutoCloseable {
     static {
         CollectionTypes.register(RawRegionType.INSTANCE);
     }
+
+    private static final String DIRECTORY_TYPE = "root-directory";
 
     private final Path path;
     private final PoolFile file;
@@ -108,6 +115,17 @@ public final class Pool implements AutoCloseable {
             file.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens a pool held in memory that is not a file of its own (the power-loss simulator):
+     * for tests of this module. Durability is taken as SYNC.
+     */
+    static Pool attach(PersistentMemory pm, String source, Duration lockTimeout) {
+        PoolRuntime rt = PoolRuntime.open(pm, source, lockTimeout);
+        Pool pool = new Pool(Path.of(source), null, rt, Durability.SYNC, false);
+        pool.directory.finishDrops();
+        return pool;
     }
 
     /** @return the pool file's path */
@@ -224,7 +242,9 @@ public final class Pool implements AutoCloseable {
         checkOpen();
         Objects.checkFromIndexSize(offset, length, region.byteSize());
         PersistentMemory pm = rt.memory();
-        pm.flush(pm.offsetOf(region) + offset, length);
+        long at = pm.offsetOf(region) + offset;
+        pm.storedThroughView(at, length);
+        pm.flush(at, length);
         pm.drain();
     }
 
@@ -307,6 +327,51 @@ public final class Pool implements AutoCloseable {
                 directory.names().size());
     }
 
+    /**
+     * Checks the whole pool: header, allocator tables, lane logs, and every collection from the
+     * root directory through its type's walker (types this JVM has not loaded are reported as
+     * problems). Reads only; dead processes' lanes are recovered first.
+     *
+     * @return the report: problems, leaked blocks, dangling references
+     */
+    public CheckReport check() {
+        return checker().check(checkRoots());
+    }
+
+    /**
+     * Frees the leaked blocks a clean-apart-from-leaks report lists.
+     *
+     * @param report what {@link #check()} returned
+     * @return how many blocks were freed
+     * @throws PoolException if the report has other problems (nothing changed)
+     */
+    public long repair(CheckReport report) {
+        checkWritable();
+        return checker().repair(report);
+    }
+
+    private PoolChecker checker() {
+        checkOpen();
+        rt.recoverDeadLanes();
+        WalkerRegistry walkers = CollectionTypes.walkers().register(DIRECTORY_TYPE, (pm, block, sink) -> {
+            for (long b = block; ; ) {
+                long next = pm.getLong(b);
+                if (next == 0 || !sink.visit(b, next)) {
+                    return;
+                }
+                b = next;
+            }
+        });
+        return rt.checker(walkers);
+    }
+
+    private List<CheckRoot> checkRoots() {
+        List<CheckRoot> roots = new ArrayList<>(rt.systemRoots());
+        roots.add(new CheckRoot("root directory", DIRECTORY_TYPE, rt.root().slot(RootDirectory.HEAD_SLOT)));
+        roots.addAll(directory.checkRoots());
+        return roots;
+    }
+
     /** @return whether this open found the pool closed cleanly (and did no recovery work) */
     public boolean openedClean() {
         checkOpen();
@@ -354,7 +419,9 @@ public final class Pool implements AutoCloseable {
         try {
             rt.close();
         } finally {
-            file.close();
+            if (file != null) {
+                file.close();
+            }
         }
     }
 }

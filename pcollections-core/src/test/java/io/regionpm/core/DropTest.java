@@ -2,8 +2,6 @@ package io.regionpm.core;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -12,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.regionpm.core.spi.CollectionHandle;
 import io.regionpm.core.spi.CollectionTypes;
 import io.regionpm.recovery.check.CheckReport;
-import io.regionpm.recovery.check.CheckRoot;
 import io.regionpm.testkit.ChildJvm;
 import io.regionpm.testkit.Seeds;
 import io.regionpm.testkit.Stress;
@@ -30,15 +27,6 @@ class DropTest {
 
     @TempDir
     Path dir;
-
-    static CheckReport check(Pool pool) {
-        List<CheckRoot> roots = new ArrayList<>(pool.runtime().systemRoots());
-        for (String name : pool.names()) {
-            CollectionHandle h = pool.openCollection(name, ChainType.NAME, "", "", null, UpdateStrategy.IN_PLACE);
-            roots.add(new CheckRoot(name, ChainType.NAME, h.rootSlot()));
-        }
-        return pool.runtime().checker(CollectionTypes.walkers()).check(roots);
-    }
 
     private static long allocatedBlocks(Pool pool) {
         long[] n = {0};
@@ -62,7 +50,7 @@ class DropTest {
         }
         try (Pool pool = Pool.open(p)) {
             assertThat(pool.names()).containsExactly("keep");
-            CheckReport report = check(pool);
+            CheckReport report = pool.check();
             assertThat(report.isClean()).as(report.toString()).isTrue();
             assertThat(report.allocatedBlocks()).as("the kept chain and the directory entry").isEqualTo(11);
         }
@@ -107,7 +95,7 @@ class DropTest {
                 } else {
                     finishedByReopen++;
                 }
-                CheckReport report = check(pool);
+                CheckReport report = pool.check();
                 assertThat(report.isClean()).as(where + ": " + report).isTrue();
                 assertThat(report.reachableBlocks()).as(where).isEqualTo(report.allocatedBlocks());
             }

@@ -11,6 +11,7 @@ import io.regionpm.core.spi.CollectionTypes;
 import io.regionpm.recovery.PoolRuntime;
 import io.regionpm.recovery.RobustMutex;
 import io.regionpm.recovery.Transaction;
+import io.regionpm.recovery.check.CheckRoot;
 
 /**
  * The pool's root directory: named collections as a linked list of {@link DirectoryEntry}
@@ -128,6 +129,24 @@ public final class RootDirectory {
             finishDrop(e);
         }
         return e != null;
+    }
+
+    /**
+     * The checker roots of every entry, live or being dropped (a dropping collection's blocks
+     * are still allocated until its drop finishes).
+     *
+     * @return one root per entry, named after it and typed with its collection type
+     */
+    public List<CheckRoot> checkRoots() {
+        return rt.transaction(() -> {
+            List<CheckRoot> roots = new ArrayList<>();
+            walk(locked(), (e, state, prev) -> {
+                roots.add(new CheckRoot(e.name() + (state == DirectoryEntry.DROPPING ? " (dropping)" : ""), e.type(),
+                        e.rootSlot()));
+                return false;
+            });
+            return roots;
+        });
     }
 
     /** Finishes every interrupted drop whose type this JVM knows. */
