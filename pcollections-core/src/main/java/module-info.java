@@ -2,5 +2,5 @@
 module io.regionpm.core {
     requires transitive io.regionpm.recovery;
 
-    // exports io.regionpm.core once the issue that builds this module lands (an empty package cannot be exported)
+    exports io.regionpm.core;
 }
