@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 
 import io.regionpm.core.internal.codec.BytesCodec;
+import io.regionpm.core.internal.codec.Cesu8StringCodec;
 import io.regionpm.core.internal.codec.DoubleCodec;
 import io.regionpm.core.internal.codec.EnumCodec;
 import io.regionpm.core.internal.codec.FixedBytesCodec;
@@ -13,7 +14,6 @@ import io.regionpm.core.internal.codec.IntCodec;
 import io.regionpm.core.internal.codec.LongCodec;
 import io.regionpm.core.internal.codec.RecordCodec;
 import io.regionpm.core.internal.codec.UuidCodec;
-import io.regionpm.core.internal.codec.Utf16StringCodec;
 import io.regionpm.core.internal.codec.Utf8StringCodec;
 
 /**
@@ -32,8 +32,8 @@ import io.regionpm.core.internal.codec.Utf8StringCodec;
  *       <td>{@link Double#compare}</td></tr>
  *   <tr><td>{@link #STRING}</td><td>{@code string-utf8}</td><td>UTF-8</td>
  *       <td>code points, <em>not</em> {@link String#compareTo}</td></tr>
- *   <tr><td>{@link #STRING_ORDERED}</td><td>{@code string-utf16be}</td><td>UTF-16 code units,
- *       2 bytes each, big-endian</td><td>{@link String#compareTo}</td></tr>
+ *   <tr><td>{@link #STRING_ORDERED}</td><td>{@code string-cesu8}</td><td>CESU-8: each UTF-16
+ *       code unit as UTF-8 writes it (1 to 3 bytes)</td><td>{@link String#compareTo}</td></tr>
  *   <tr><td>{@link #BYTES}</td><td>{@code bytes}</td><td>the bytes</td>
  *       <td>{@link java.util.Arrays#compareUnsigned(byte[], byte[])}</td></tr>
  *   <tr><td>{@link #UUID}</td><td>{@code uuid}</td><td>16: both halves as {@link #LONG}</td>
@@ -57,7 +57,7 @@ import io.regionpm.core.internal.codec.Utf8StringCodec;
  *
  * <p><b>Identity grammar.</b> Identities are compared as strings and never change once released:
  * <pre>
- * id        = "long" | "int" | "double" | "string-utf8" | "string-utf16be" | "bytes" | "uuid"
+ * id        = "long" | "int" | "double" | "string-utf8" | "string-cesu8" | "bytes" | "uuid"
  *           | "fixed-bytes:" length | "fixed-string-utf8:" length
  *           | "enum:" class "(" [ name { "," name } ] ")"
  *           | "record:" class "(" [ name ":" id { "," name ":" id } ] ")"
@@ -95,11 +95,13 @@ public final class Codecs {
     public static final Codec<String> STRING = new Utf8StringCodec(Codec.MAX_ENCODED_BYTES);
 
     /**
-     * {@code String} as UTF-16 code units, 2 bytes each, big-endian; order-preserving, exactly
-     * {@link String#compareTo}. Every string is accepted, unpaired surrogates included. The key
-     * codec for strings in sorted collections. Identity {@code string-utf16be}.
+     * {@code String} in CESU-8: each UTF-16 code unit written as UTF-8 writes a code point of that
+     * value, so ASCII takes 1 byte, the rest of the BMP 2 or 3, a supplementary character 6 (a
+     * surrogate pair). Order-preserving, exactly {@link String#compareTo}. Every string is
+     * accepted, unpaired surrogates included. The key codec for strings in sorted collections.
+     * Identity {@code string-cesu8}.
      */
-    public static final Codec<String> STRING_ORDERED = new Utf16StringCodec(Codec.MAX_ENCODED_BYTES);
+    public static final Codec<String> STRING_ORDERED = new Cesu8StringCodec(Codec.MAX_ENCODED_BYTES);
 
     /**
      * {@code byte[]}: the bytes; order-preserving for the order of
@@ -187,7 +189,7 @@ public final class Codecs {
 
     /**
      * Resolves a built-in identity: {@code long}, {@code int}, {@code double},
-     * {@code string-utf8}, {@code string-utf16be}, {@code bytes}, {@code uuid} (the constants
+     * {@code string-utf8}, {@code string-cesu8}, {@code bytes}, {@code uuid} (the constants
      * above, the same instances) and {@code fixed-bytes:n}, {@code fixed-string-utf8:n}.
      * Enum and record identities cannot be resolved without their class: build the codec with
      * {@link #enumOf} or {@link #record} and compare its {@link Codec#id()} with the stored one.
@@ -205,7 +207,7 @@ public final class Codecs {
             case IntCodec.ID -> INT;
             case DoubleCodec.ID -> DOUBLE;
             case Utf8StringCodec.ID -> STRING;
-            case Utf16StringCodec.ID -> STRING_ORDERED;
+            case Cesu8StringCodec.ID -> STRING_ORDERED;
             case BytesCodec.ID -> BYTES;
             case UuidCodec.ID -> UUID;
             default -> byParameterisedId(id);
