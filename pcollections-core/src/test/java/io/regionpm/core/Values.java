@@ -38,7 +38,7 @@ final class Values {
      * Encodes into a native segment at an odd offset between guard bytes and checks that exactly
      * {@code encodedSize} bytes were written.
      *
-     * @return a slice holding the encoding
+     * @return the segment, the encoding at {@link #SLACK}
      */
     static <T> MemorySegment encodeGuarded(Codec<T> codec, T value, Arena arena) {
         int size = codec.encodedSize(value);
@@ -46,7 +46,7 @@ final class Values {
         segment.fill(GUARD);
         codec.encode(value, segment, SLACK);
         assertGuardsIntact(segment, size, describe(value));
-        return segment.asSlice(SLACK, size);
+        return segment;
     }
 
     static void assertGuardsIntact(MemorySegment segment, int size, String what) {

@@ -84,11 +84,11 @@ public abstract class AbstractCodec<T> implements Codec<T> {
 
     @Override
     public final T decode(MemorySegment src, long offset, int length) {
-        if (length < 0 || length > limit) {
-            throw new CodecException(id + ": an encoding of " + length + " bytes is outside 0.." + limit);
-        }
         if (fixedSize >= 0 && length != fixedSize) {
             throw new CodecException(id + ": an encoding is " + fixedSize + " bytes, not " + length);
+        }
+        if (length < 0 || length > limit) {
+            throw new CodecException(id + ": an encoding of " + length + " bytes is outside 0.." + limit);
         }
         Objects.checkFromIndexSize(offset, length, src.byteSize());
         return read(src, offset, length);

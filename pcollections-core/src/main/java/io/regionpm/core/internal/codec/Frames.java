@@ -56,25 +56,25 @@ final class Frames {
      * Finds the end of the frame that starts at {@code from}.
      *
      * @param end     the end of the record's encoding
-     * @param codecId named in the exception
+     * @param where   the record and component, named in the exception
      * @return the offset after the terminator
      * @throws CodecException if the frame has a bad escape or no terminator before {@code end}
      */
-    static long endOf(MemorySegment src, long from, long end, String codecId) {
+    static long endOf(MemorySegment src, long from, long end, String where) {
         for (long at = from; at < end; at++) {
-            if (src.get(ValueLayout.JAVA_BYTE, at) == ZERO) {
-                byte next = at + 1 < end ? src.get(ValueLayout.JAVA_BYTE, at + 1) : 1;
+            if (src.get(ValueLayout.JAVA_BYTE, at) == ZERO && at + 1 < end) {
+                byte next = src.get(ValueLayout.JAVA_BYTE, at + 1);
                 if (next == ZERO) {
                     return at + TERMINATOR_BYTES;
                 }
                 if (next != ESCAPED_ZERO) {
-                    throw new CodecException(codecId + ": a zero byte at " + (at - from) + " in a component's frame is"
-                            + " neither escaped nor a terminator");
+                    throw new CodecException(where + ": a zero byte at " + (at - from) + " in its frame is neither escaped"
+                            + " nor a terminator");
                 }
                 at++;
             }
         }
-        throw new CodecException(codecId + ": a component's frame has no terminator before the end of the encoding");
+        throw new CodecException(where + ": its frame has no terminator before the end of the encoding");
     }
 
     /** @return the bytes inside a frame that {@link #endOf} accepted, escapes removed */

@@ -192,7 +192,7 @@ public final class RecordCodec<R extends Record> extends AbstractCodec<R> {
             at = readComponent(components[i], src, at, end, values, i);
         }
         if (at != end) {
-            throw new CodecException(id() + ": " + (end - at) + " bytes follow the last component");
+            throw new CodecException(id() + ": " + (end - at) + " byte(s) after the last component");
         }
         try {
             return valueType().cast(constructor.invokeExact(values));
@@ -211,9 +211,9 @@ public final class RecordCodec<R extends Record> extends AbstractCodec<R> {
         if (fixed > end - at) {
             throw new CodecException(id() + ": the encoding ends inside component " + c.name());
         }
+        long frameEnd = c.framed() ? Frames.endOf(src, at, end, id() + ": component " + c.name()) : -1;
         try {
             if (c.framed()) {
-                long frameEnd = Frames.endOf(src, at, end, id());
                 values[i] = c.codec().fromBytes(Frames.unframe(src, at, frameEnd));
                 return frameEnd;
             }
