@@ -48,12 +48,15 @@ public final class PoolRuntime implements AutoCloseable {
     private volatile boolean closed;
     private boolean openedClean;
 
-    private PoolRuntime(PersistentMemory pm, String source, Duration lockTimeout) {
+    private final OperationBarrier barrier;
+
+    private PoolRuntime(PersistentMemory pm, String source, Duration lockTimeout, OperationBarrier barrier) {
         if (lockTimeout.isNegative() || lockTimeout.isZero()) {
             throw new IllegalArgumentException("lockTimeout must be positive: " + lockTimeout);
         }
         this.pm = pm;
         this.lockTimeout = lockTimeout;
+        this.barrier = barrier;
         this.heap = Heap.attach(pm, source, new Recovery());
         this.g = heap.descriptor().geometry();
         this.root = new RootArea(pm, g);
@@ -74,8 +77,26 @@ public final class PoolRuntime implements AutoCloseable {
      * @throws io.regionpm.alloc.PoolException       if the registry is full
      */
     public static PoolRuntime open(PersistentMemory pm, String source, Duration lockTimeout) {
-        PoolRuntime runtime = new PoolRuntime(pm, source, lockTimeout);
-        runtime.start();
+        return open(pm, source, lockTimeout, OperationBarrier.NONE);
+    }
+
+    /**
+     * Opens a pool held in memory whose durability layer brackets operations (PMSYNC).
+     *
+     * @param pm          the pool's memory
+     * @param source      a name for messages
+     * @param lockTimeout how long to wait for a lock a live process holds
+     * @param barrier     entered around every transaction and recovery
+     * @return the runtime
+     */
+    public static PoolRuntime open(PersistentMemory pm, String source, Duration lockTimeout, OperationBarrier barrier) {
+        PoolRuntime runtime = new PoolRuntime(pm, source, lockTimeout, barrier);
+        barrier.enter();
+        try {
+            runtime.start();
+        } finally {
+            barrier.exit();
+        }
         return runtime;
     }
 
@@ -193,6 +214,15 @@ public final class PoolRuntime implements AutoCloseable {
         if (current.get() != null) {
             return body.get();
         }
+        barrier.enter();
+        try {
+            return run(body);
+        } finally {
+            barrier.exit();
+        }
+    }
+
+    private <T> T run(Supplier<T> body) {
         Lane lane = heap.acquireLane();
         Transaction tx = null;
         try {
@@ -254,7 +284,12 @@ public final class PoolRuntime implements AutoCloseable {
      */
     public int recoverDeadLanes() {
         int[] redone = {0};
-        withRecoveryMutex(() -> redone[0] = heap.recoverDeadLanes());
+        barrier.enter();
+        try {
+            withRecoveryMutex(() -> redone[0] = heap.recoverDeadLanes());
+        } finally {
+            barrier.exit();
+        }
         return redone[0];
     }
 
