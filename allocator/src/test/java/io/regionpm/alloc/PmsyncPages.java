@@ -1,5 +1,8 @@
 package io.regionpm.alloc;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Whole-page stamps for PMSYNC tests: page {@code p} at generation {@code g} holds {@code g}
  * in its first word and a value derived from (g, p, word) in each of the others, so that a
@@ -33,10 +36,18 @@ final class PmsyncPages {
 
     /** @return the page's generation, 0 if all zero, {@link #TORN} otherwise */
     static long read(PersistentMemory pm, int page) {
-        long at = (long) page * PAGE;
-        long gen = pm.getLong(at);
+        return read(pm.readOnlySlice((long) page * PAGE, PAGE), page);
+    }
+
+    /**
+     * @param bytes the page's 4096 bytes (of a mapped pool file, say)
+     * @param page  its page number
+     * @return its generation, 0 if all zero, {@link #TORN} otherwise
+     */
+    static long read(MemorySegment bytes, int page) {
+        long gen = bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
         for (int w = 1; w < WORDS; w++) {
-            long v = pm.getLong(at + 8L * w);
+            long v = bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, 8L * w);
             if (v != (gen == 0 ? 0 : word(gen, page, w))) {
                 return TORN;
             }
