@@ -83,6 +83,16 @@ public final class PmsyncStore implements AutoCloseable {
 
     /** The pool file and the journal, open through the (test-replaceable) file layer. */
     private record PmsyncFiles(DurableFile pool, DurableFile journal) {
+        static PmsyncFiles open(DurableFile.Opener opener, Path pool, Path journal) throws IOException {
+            DurableFile p = opener.open(pool);
+            try {
+                return new PmsyncFiles(p, opener.open(journal));
+            } catch (IOException | RuntimeException e) {
+                p.close();
+                throw e;
+            }
+        }
+
         void close() throws IOException {
             try {
                 pool.close();
@@ -152,8 +162,7 @@ public final class PmsyncStore implements AutoCloseable {
             ControlIdentity id = ControlIdentity.of(pool, d);
             Path journal = ensureJournal(pool);
             for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
-                PmsyncStore store = tryOpen(pool, workDir, d, id, new PmsyncFiles(opener.open(pool), opener.open(journal)),
-                        steps);
+                PmsyncStore store = tryOpen(pool, workDir, d, id, opener, journal, steps);
                 if (store != null) {
                     return store;
                 }
@@ -166,8 +175,10 @@ public final class PmsyncStore implements AutoCloseable {
     }
 
     /** @return the store, or null if the control file was discarded while this waited */
-    private static PmsyncStore tryOpen(Path pool, Path workDir, PoolDescriptor d, ControlIdentity id, PmsyncFiles files,
-                                       Consumer<PmsyncStep> steps) throws IOException {
+    private static PmsyncStore tryOpen(Path pool, Path workDir, PoolDescriptor d, ControlIdentity id,
+                                       DurableFile.Opener opener, Path journalPath, Consumer<PmsyncStep> steps)
+            throws IOException {
+        PmsyncFiles files = PmsyncFiles.open(opener, pool, journalPath);
         Arena arena = Arena.ofShared();
         try {
             ControlFile control = ControlFile.openOrCreate(id.controlPath(workDir), id, arena);
@@ -177,36 +188,38 @@ public final class PmsyncStore implements AutoCloseable {
             PmsyncCommit commit = new PmsyncCommit(control, mutex, gate, new DirtyPages(control), journal,
                     files.pool(), steps);
             ProcessEntries entries = new ProcessEntries(control);
+            ImageAttachment.Mapped mapped;
+            int entry = -1;
             mutex.acquire(System.nanoTime() + NO_TIMEOUT.toNanos(), NO_TIMEOUT, () -> false);
             try {
-                ImageAttachment.Mapped mapped = ImageAttachment.attach(control, entries, commit, pool, d,
-                        id.imagePath(workDir), arena);
-                if (mapped == null) {
-                    arena.close();
-                    files.close();
-                    return null;
+                mapped = ImageAttachment.attach(control, entries, commit, pool, d, id.imagePath(workDir), arena);
+                if (mapped != null) {
+                    entry = entries.attach(ProcessToken.current(), control.path());
                 }
-                int entry = entries.attach(ProcessToken.current(), control.path());
-                return new PmsyncStore(pool, d, arena, control, id.imagePath(workDir), mapped, commit, entry, files);
             } finally {
                 mutex.release();
             }
+            if (mapped == null) {
+                closeAfterFailure(arena, files, null);
+                return null;
+            }
+            return new PmsyncStore(pool, d, arena, control, id.imagePath(workDir), mapped, commit, entry, files);
         } catch (IOException | RuntimeException e) {
             closeAfterFailure(arena, files, e);
             throw e;
         }
     }
 
+    /** Closes what a failed (or retried) open made; a close failure is added to {@code failure}, if any. */
     private static void closeAfterFailure(Arena arena, PmsyncFiles files, Exception failure) {
+        arena.close();
         try {
             files.close();
         } catch (IOException e) {
+            if (failure == null) {
+                throw new PoolException(files.pool().path() + ": cannot close: " + e.getMessage(), e);
+            }
             failure.addSuppressed(e);
-        }
-        try {
-            arena.close();
-        } catch (IllegalStateException e) {
-            // already closed by a null return
         }
     }
 
@@ -367,6 +380,18 @@ public final class PmsyncStore implements AutoCloseable {
     public long dirtyPages() {
         checkOpen();
         return dirty.count();
+    }
+
+    /** @return the number of the last completed pmsync of this working image (0: none yet) */
+    public long pmsyncs() {
+        checkOpen();
+        return control.memory().getLongVolatile(ControlFile.COMPLETED);
+    }
+
+    /** @return pages written to the pool file by every pmsync of this working image */
+    public long pagesWritten() {
+        checkOpen();
+        return control.memory().getLongVolatile(ControlFile.PAGES_WRITTEN);
     }
 
     /** @return whether a pmsync is waiting for operations or copying now */

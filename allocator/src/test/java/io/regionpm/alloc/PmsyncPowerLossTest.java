@@ -53,6 +53,8 @@ class PmsyncPowerLossTest {
             assertThat(stats.bytes()).isEqualTo(40 * 4096);
             assertThat(stats.joined()).isFalse();
             assertThat(store.dirtyPages()).isZero();
+            assertThat(store.pmsyncs()).isEqualTo(stats.sequence()).isEqualTo(1);
+            assertThat(store.pagesWritten()).isEqualTo(40);
             for (int i = 0; i < 60; i++) {
                 PmsyncPages.stamp(store.memory(), first + 2 * i, 2);
             }

@@ -64,7 +64,11 @@ public interface DurableFile extends Closeable {
      */
     void truncate(long size) throws IOException;
 
-    /** Makes every write so far durable, length included ({@code fsync}). @throws IOException on EIO */
+    /**
+     * Makes every write so far durable, the length included ({@code fdatasync}).
+     *
+     * @throws IOException on EIO
+     */
     void force() throws IOException;
 
     /** A {@link DurableFile} over a {@link FileChannel}. */
@@ -102,7 +106,7 @@ public interface DurableFile extends Closeable {
 
         @Override
         public void force() throws IOException {
-            channel.force(true);
+            channel.force(false);
         }
 
         @Override

@@ -43,7 +43,7 @@ import static io.regionpm.alloc.internal.pmsync.ControlLayout.PAGE_SHIFT;
  * as not committed (and discarded), unless every sector of it happened to reach the disk,
  * which is a commit too.
  *
- * <p>Thread-safety: used by the pmsync mutex holder only.
+ * <p>Thread-safety: used by the pmsync mutex holder only (it keeps one I/O buffer).
  */
 public final class Journal {
     /** "PCOLJRNL" and "PCOLCMIT" read as little-endian longs. */
@@ -56,6 +56,8 @@ public final class Journal {
     private final DurableFile file;
     private final UUID pool;
     private final long poolPages;
+    private final ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_PAGES * PAGE_BYTES);
+    private final MemorySegment batchBytes = MemorySegment.ofBuffer(batch);
 
     /**
      * A committed journal's contents.
@@ -105,8 +107,6 @@ public final class Journal {
         }
         long dataAt = dataAt(n);
         ByteBuffer table = ByteBuffer.allocate(n * ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_PAGES * PAGE_BYTES);
-        MemorySegment batchBytes = MemorySegment.ofBuffer(batch);
         for (int i = 0; i < n; i += BATCH_PAGES) {
             int k = Math.min(BATCH_PAGES, n - i);
             for (int j = 0; j < k; j++) {
@@ -207,8 +207,6 @@ public final class Journal {
     }
 
     private boolean pagesCheckOut(long nonce, IntList pages, ByteBuffer table) throws IOException {
-        ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_PAGES * PAGE_BYTES);
-        MemorySegment bytes = MemorySegment.ofBuffer(batch);
         long dataAt = dataAt(pages.size());
         for (int i = 0; i < pages.size(); i += BATCH_PAGES) {
             int k = Math.min(BATCH_PAGES, pages.size() - i);
@@ -217,7 +215,8 @@ public final class Journal {
             }
             for (int j = 0; j < k; j++) {
                 int expected = table.getInt((i + j) * ENTRY_BYTES + 8);
-                if (pageCheck(nonce, pages.get(i + j), bytes.asSlice((long) j * PAGE_BYTES, PAGE_BYTES)) != expected) {
+                if (pageCheck(nonce, pages.get(i + j), batchBytes.asSlice((long) j * PAGE_BYTES, PAGE_BYTES))
+                        != expected) {
                     return false;
                 }
             }
@@ -243,7 +242,6 @@ public final class Journal {
      */
     public void apply(Committed journal, DurableFile poolFile) throws IOException {
         IntList pages = journal.pages();
-        ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_PAGES * PAGE_BYTES);
         for (int i = 0; i < pages.size(); ) {
             int run = 1;
             while (i + run < pages.size() && run < BATCH_PAGES && pages.get(i + run) == pages.get(i) + run) {
