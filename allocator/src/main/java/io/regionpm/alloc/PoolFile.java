@@ -97,8 +97,14 @@ public final class PoolFile implements AutoCloseable {
      * @param backend {@link BackendKind#FILE}, {@link BackendKind#SHM} or
      *                {@link BackendKind#DAX} to force one (tests), or null to probe
      * @return the mapped pool
+     * @throws IllegalArgumentException for {@link BackendKind#PMSYNC} (see {@link PmsyncStore})
+     *                                  or {@link BackendKind#SIMULATED}
      */
     public static PoolFile open(Path path, BackendKind backend) {
+        if (backend == BackendKind.PMSYNC || backend == BackendKind.SIMULATED) {
+            throw new IllegalArgumentException("PoolFile maps FILE, SHM or DAX, not " + backend
+                    + (backend == BackendKind.PMSYNC ? " (open PMSYNC pools with PmsyncStore)" : ""));
+        }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             return map(path, channel, readHeader(channel, path), backend);
         } catch (NoSuchFileException e) {
