@@ -426,7 +426,8 @@ public final class PmsyncStore implements AutoCloseable {
 
     /**
      * Unmaps the working image and detaches this process. The working image stays for the
-     * other processes and for later opens. Every use of {@link #memory()} must have ended.
+     * other processes and for later opens. Every use of {@link #memory()} must have ended;
+     * lanes still entered are left (so that they hold no pmsync up).
      */
     @Override
     public void close() {
@@ -434,6 +435,7 @@ public final class PmsyncStore implements AutoCloseable {
             return;
         }
         closed = true;
+        depths.abandonAll(gate::exitLane);
         entries.detach(entry, ProcessToken.current());
         try {
             files.close();

@@ -156,6 +156,17 @@ class PmsyncQuiesceTest {
     }
 
     @Test
+    void closingAStoreInsideOperationsHoldsNoPmsyncUp() {
+        try (PmsyncStore other = fx.open()) {
+            PmsyncStore store = fx.open();
+            store.enterOperation(6);
+            store.enterOperation();
+            store.close();
+            assertThat(other.pmsync(Duration.ofSeconds(10)).joined()).isFalse();
+        }
+    }
+
+    @Test
     void anOperationOutsideLanesHoldsAPmsyncUpLikeOneInALane() {
         try (PmsyncStore store = fx.open()) {
             store.enterOperation();

@@ -96,6 +96,21 @@ public final class LaneDepths {
         return --mine[UNLANED] == 0;
     }
 
+    /**
+     * Forgets every lane still entered (the store is closing) and reports each.
+     *
+     * @param lane told each lane that was inside an operation
+     */
+    public void abandonAll(java.util.function.IntConsumer lane) {
+        for (int i = 0; i < depth.length; i++) {
+            if (depth[i] > 0) {
+                depth[i] = 0;
+                holder[i] = null;
+                lane.accept(i);
+            }
+        }
+    }
+
     /** @return whether the calling thread is inside any operation */
     public boolean inside() {
         return perThread.get()[INSIDE] > 0;
