@@ -149,9 +149,13 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Kills the child with SIGKILL ({@code destroyForcibly} on Linux) and reaps it. */
+    /**
+     * Kills the child with SIGKILL and reaps it. The kill goes through the process handle,
+     * not {@code Process.destroyForcibly()}, which also closes the child's output and so
+     * loses the lines not yet read (see {@link #awaitOutputClosed}).
+     */
     public void killHard() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         awaitExit(Duration.ofSeconds(30));
     }
 
