@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The quiesce barrier: a pmsync waits for operations in progress and includes them whole;
- * an operation entered during a pmsync waits until it ends and is not included; operations
+ * an operation entered during a pmsync waits until the pmsync has copied its pages and is
+ * not included; operations go on while the pmsync writes and forces its files; operations
  * nest; an operation of a killed process does not hold pmsync up.
  */
 class PmsyncQuiesceTest {
@@ -93,12 +94,12 @@ class PmsyncQuiesceTest {
     }
 
     @Test
-    void anOperationEnteredDuringAPmsyncWaitsUntilItEndsAndIsNotIncluded() throws Exception {
+    void anOperationEnteredDuringAPmsyncWaitsUntilItsCopyEndsAndIsNotIncluded() throws Exception {
         CountDownLatch paused = new CountDownLatch(1);
         CountDownLatch resume = new CountDownLatch(1);
         AtomicLong resumedAt = new AtomicLong(Long.MAX_VALUE);
         try (PmsyncStore store = fx.open(DurableFile.CHANNELS, step -> {
-            if (step == PmsyncStep.JOURNAL_WRITTEN) {
+            if (step == PmsyncStep.QUIESCED) {
                 paused.countDown();
                 await(resume);
             }
@@ -129,6 +130,38 @@ class PmsyncQuiesceTest {
         try (PmsyncStore store = fx.open()) {
             assertThat(PmsyncPages.read(store.memory(), first)).isEqualTo(1);
             assertThat(PmsyncPages.read(store.memory(), first + 1)).as("written after the pmsync").isZero();
+        }
+    }
+
+    @Test
+    void operationsGoOnWhileAPmsyncWritesAndForcesItsFiles() throws Exception {
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        try (PmsyncStore store = fx.open(DurableFile.CHANNELS, step -> {
+            if (step == PmsyncStep.JOURNAL_WRITTEN) {
+                paused.countDown();
+                await(resume);
+            }
+        })) {
+            PmsyncPages.stamp(store.memory(), first, 1);
+            CompletableFuture<PmsyncStats> pmsync = inThread(store::pmsync);
+            paused.await();
+            assertThat(store.quiescing()).as("after the copy").isFalse();
+            inThread(() -> {
+                store.enterOperation(3);
+                PmsyncPages.stamp(store.memory(), first, 2);
+                PmsyncPages.stamp(store.memory(), first + 1, 2);
+                store.exitOperation(3);
+                return null;
+            }).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+            resume.countDown();
+            assertThat(pmsync.get(BOUND.toSeconds(), TimeUnit.SECONDS).pages()).isEqualTo(1);
+            assertThat(store.dirtyPages()).as("written during the pmsync's I/O: dirty for the next").isEqualTo(2);
+        }
+        fx.powerLoss();
+        try (PmsyncStore store = fx.open()) {
+            assertThat(PmsyncPages.read(store.memory(), first)).as("as copied by the pmsync").isEqualTo(1);
+            assertThat(PmsyncPages.read(store.memory(), first + 1)).isZero();
         }
     }
 

@@ -94,12 +94,13 @@ public final class Journal {
      * @param image    the working image
      * @param nonce    a fresh random value
      * @param sequence the pmsync's sequence
+     * @param copied   run once every page is copied out of the image (before the rest is written)
      * @param steps    told {@link PmsyncStep#JOURNAL_WRITTEN} and {@link PmsyncStep#JOURNAL_DURABLE}
      * @return the journal as written
      * @throws IOException if a write or the force fails (nothing is committed then)
      */
-    public Committed write(IntList pages, MemorySegment image, long nonce, long sequence, Consumer<PmsyncStep> steps)
-            throws IOException {
+    public Committed write(IntList pages, MemorySegment image, long nonce, long sequence, Runnable copied,
+                           Consumer<PmsyncStep> steps) throws IOException {
         int n = pages.size();
         if (n > MAX_PAGES) {
             throw new PoolException(file.path() + ": a pmsync of " + n + " dirty pages exceeds the journal's limit of "
@@ -117,6 +118,7 @@ public final class Journal {
             }
             file.write(batch.clear().limit(k * PAGE_BYTES), dataAt + (long) i * PAGE_BYTES);
         }
+        copied.run();
         ByteBuffer header = header(nonce, n, sequence);
         file.write(ByteBuffer.allocate(HEADER_BYTES).put(header.duplicate()).clear(), 0);
         file.write(table.clear(), HEADER_BYTES);

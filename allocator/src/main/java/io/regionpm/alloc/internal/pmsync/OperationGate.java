@@ -153,10 +153,15 @@ public final class OperationGate {
         }
     }
 
-    /** @param q the value {@link #beginQuiesce} returned; wakes every waiting operation */
+    /**
+     * Ends the quiesce and wakes every waiting operation; a second call does nothing.
+     *
+     * @param q the value {@link #beginQuiesce} returned
+     */
     public void endQuiesce(int q) {
-        c.compareAndSetInt(QUIESCE, q, q + 1);
-        c.futexWake(QUIESCE, Integer.MAX_VALUE);
+        if (c.compareAndSetInt(QUIESCE, q, q + 1)) {
+            c.futexWake(QUIESCE, Integer.MAX_VALUE);
+        }
     }
 
     /**

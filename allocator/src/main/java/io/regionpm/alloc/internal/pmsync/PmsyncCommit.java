@@ -25,9 +25,11 @@ import static io.regionpm.alloc.internal.pmsync.ControlLayout.PAGE_BYTES;
  *   <li>begin a quiesce and wait until no live process has an operation inside;</li>
  *   <li>settle a journal left by a dead holder (apply it if committed, else drop it);</li>
  *   <li>move the dirty bits to in-flight, list the in-flight pages;</li>
- *   <li>write them to the journal and force it (the commit point);</li>
- *   <li>write them to the pool file and force it; mark the journal empty;</li>
- *   <li>clear the in-flight bits, record the completed sequence, end the quiesce, release.</li>
+ *   <li>copy them into the journal, then end the quiesce: operations go on while the rest
+ *       of the pmsync does I/O, since it no longer reads the working image;</li>
+ *   <li>write the journal's table, header and commit record and force it (the commit point);</li>
+ *   <li>write the pages to the pool file and force it; mark the journal empty;</li>
+ *   <li>clear the in-flight bits, record the completed sequence, release the mutex.</li>
  * </ol>
  * A failure or a death at any step leaves the in-flight bits and, after the commit point, a
  * committed journal: the next pmsync (or the next open after a power loss) finishes the job.
@@ -87,23 +89,27 @@ public final class PmsyncCommit {
                 settleJournal();
                 dirty.moveDirtyToInFlight();
                 IntList pages = dirty.inFlightPages();
-                long journalBytes = pages.isEmpty() ? 0 : commit(pages, image, sequence);
+                Runnable copied = () -> {
+                    gate.endQuiesce(quiesce);
+                    steps.accept(PmsyncStep.COPIED);
+                };
+                long journalBytes = pages.isEmpty() ? 0 : commit(pages, image, sequence, copied);
                 steps.accept(PmsyncStep.DONE);
                 c.setLongVolatile(COMPLETED, sequence);
                 return new PmsyncStats(sequence, pages.size(), (long) pages.size() * PAGE_BYTES, journalBytes,
                         Duration.ofNanos(waited), since(start), false);
             } finally {
-                gate.endQuiesce(quiesce);
+                gate.endQuiesce(quiesce); // if not ended after the copy
             }
         } finally {
             mutex.release();
         }
     }
 
-    private long commit(IntList pages, MemorySegment image, long sequence) throws IOException {
+    private long commit(IntList pages, MemorySegment image, long sequence, Runnable copied) throws IOException {
         c.setIntVolatile(JOURNAL_STATE, 1);
         long nonce = ThreadLocalRandom.current().nextLong() | 1;
-        Journal.Committed written = journal.write(pages, image, nonce, sequence, steps);
+        Journal.Committed written = journal.write(pages, image, nonce, sequence, copied, steps);
         applyAndClear(written, steps);
         dirty.clearInFlight(pages);
         c.getAndAddLong(PAGES_WRITTEN, pages.size());

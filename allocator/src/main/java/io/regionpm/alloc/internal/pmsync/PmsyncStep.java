@@ -7,6 +7,8 @@ package io.regionpm.alloc.internal.pmsync;
 public enum PmsyncStep {
     /** Every operation is outside; pages are about to be collected. */
     QUIESCED,
+    /** The pages are copied out of the working image: the quiesce has ended, operations go on. */
+    COPIED,
     /** The journal's pages, table, header and commit record are written, not yet forced. */
     JOURNAL_WRITTEN,
     /** The journal is durable: the commit point. */
