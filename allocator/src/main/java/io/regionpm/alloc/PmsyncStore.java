@@ -36,9 +36,9 @@ import io.regionpm.alloc.internal.pmsync.WorkingFiles;
  *   <li>{@link #memory()} is the working image. A store is visible to every process at once
  *       and survives process crashes (the image is a file); {@code flush} marks the pages
  *       dirty in a shared bitmap and does no I/O.</li>
- *   <li>{@link #pmsync()} waits until no operation is inside (the quiesce barrier), writes
- *       every dirty page of every process to the journal, forces it (the commit point), then
- *       writes the pages to the pool file and forces it. After a power loss the pool is
+ *   <li>{@link #pmsync()} waits until no operation is inside (the quiesce barrier), copies
+ *       every dirty page of every process into the journal (operations go on from there),
+ *       forces it (the commit point), then writes the pages to the pool file and forces it. After a power loss the pool is
  *       exactly as of the last pmsync that reached its commit point.</li>
  *   <li>Operations bracket themselves with {@link #enterOperation(int)} and
  *       {@link #exitOperation(int)} (or the lane-less forms), so that a pmsync copies a point
@@ -269,9 +269,10 @@ public final class PmsyncStore implements AutoCloseable {
     // ---- operations --------------------------------------------------------------------
 
     /**
-     * Enters an operation in a lane the caller holds: waits while a pmsync runs, then keeps
-     * any pmsync from starting its copy until {@link #exitOperation(int)}. Nests: only the
-     * outermost enter of a thread waits.
+     * Enters an operation in a lane the caller holds: waits while a pmsync collects and
+     * copies the dirty pages (not during its I/O), then keeps any pmsync from starting its
+     * copy until {@link #exitOperation(int)}. Nests: only the outermost enter of a thread
+     * waits. Every write to {@link #memory()} belongs inside an operation.
      *
      * @param lane the lane, 0 to lanes - 1
      */
