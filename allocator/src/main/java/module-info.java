@@ -1,7 +1,7 @@
 /**
  * The pool's bytes: the pool file and its header, the persistent-memory layer with its back
- * ends (DAX, msync'd file, /dev/shm, and the power-loss simulator), every native call, and
- * the superblock-bitmap allocator.
+ * ends (DAX, msync'd file, /dev/shm, the PMSYNC working image, and the power-loss simulator),
+ * every native call, and the superblock-bitmap allocator.
  */
 module io.regionpm.alloc {
     requires jdk.nio.mapmode;

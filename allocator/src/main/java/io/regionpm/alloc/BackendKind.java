@@ -10,6 +10,11 @@ public enum BackendKind {
     FILE,
     /** A tmpfs file such as {@code /dev/shm}: flush does nothing, nothing survives a reboot. */
     SHM,
+    /**
+     * A {@code PMSYNC} pool's shared working image on tmpfs ({@link PmsyncStore}): flush marks
+     * the pages dirty, and only {@link PmsyncStore#pmsync()} makes them durable, atomically.
+     */
+    PMSYNC,
     /** The power-loss simulator used by tests (see {@code io.regionpm.alloc.sim}). */
     SIMULATED
 }

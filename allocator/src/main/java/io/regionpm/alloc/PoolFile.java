@@ -97,22 +97,40 @@ public final class PoolFile implements AutoCloseable {
      * @param backend {@link BackendKind#FILE}, {@link BackendKind#SHM} or
      *                {@link BackendKind#DAX} to force one (tests), or null to probe
      * @return the mapped pool
+     * @throws IllegalArgumentException for {@link BackendKind#PMSYNC} (see {@link PmsyncStore})
+     *                                  or {@link BackendKind#SIMULATED}
      */
     public static PoolFile open(Path path, BackendKind backend) {
+        if (backend == BackendKind.PMSYNC || backend == BackendKind.SIMULATED) {
+            throw new IllegalArgumentException("PoolFile maps FILE, SHM or DAX, not " + backend
+                    + (backend == BackendKind.PMSYNC ? " (open PMSYNC pools with PmsyncStore)" : ""));
+        }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long length = channel.size();
-            ByteBuffer head = ByteBuffer.allocate((int) Math.min(length, PoolGeometry.HEADER_BYTES));
-            while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
-                // read the header
-            }
-            head.flip();
-            PoolDescriptor d = PoolHeader.validate(MemorySegment.ofBuffer(head), length, path.toString());
-            return map(path, channel, d, backend);
+            return map(path, channel, readHeader(channel, path), backend);
         } catch (NoSuchFileException e) {
             throw new PoolException(path + ": no such pool file", e);
         } catch (IOException e) {
             throw new PoolException(path + ": cannot open: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads and validates the header of an open pool file ({@link PoolHeader#validate}).
+     *
+     * @param channel the file, open for reading
+     * @param path    its name, for messages
+     * @return what the header says
+     * @throws IOException if it cannot be read
+     * @throws PoolFormatException if it is not a valid pool
+     */
+    public static PoolDescriptor readHeader(FileChannel channel, Path path) throws IOException {
+        long length = channel.size();
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(length, PoolGeometry.HEADER_BYTES));
+        while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
+            // read the header
+        }
+        head.flip();
+        return PoolHeader.validate(MemorySegment.ofBuffer(head), length, path.toString());
     }
 
     private static PoolFile createOrNull(Path path, PoolSpec spec, BackendKind backend) {

@@ -6,6 +6,9 @@
  *       and map a pool; {@link io.regionpm.alloc.PoolHeader} defines the header's bytes.</li>
  *   <li>{@link io.regionpm.alloc.PersistentMemory}: bounds-checked loads, stores and atomics
  *       named by their ordering, {@code flush} and {@code drain}, futex wait and wake.</li>
+ *   <li>{@link io.regionpm.alloc.PmsyncStore}: the storage of {@code PMSYNC} pools, a working
+ *       image on tmpfs shared by every process, a quiesce barrier, and {@code pmsync()}, which
+ *       writes every dirty page to the pool file atomically through a journal.</li>
  *   <li>{@link io.regionpm.alloc.Heap} and {@link io.regionpm.alloc.Lane}: the Hoard-style
  *       superblock allocator with persistent bitmaps; reserve, then publish atomically with
  *       the pointer that refers to the block.</li>

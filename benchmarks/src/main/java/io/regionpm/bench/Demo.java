@@ -172,6 +172,7 @@ public final class Demo {
             case SHM -> "tmpfs: flushes are no-ops, nothing survives a reboot";
             case FILE -> "ordinary file: every flush is msync(MS_SYNC)";
             case DAX -> "DAX with MAP_SYNC: flushes are cache-line write-backs";
+            case PMSYNC -> "PMSYNC working image on tmpfs: flushes mark pages dirty, pmsync() makes them durable";
             case SIMULATED -> "power-loss simulator";
         };
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +30,7 @@ public final class ChildJvm implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuffer output = new StringBuffer();
     private final Writer stdin;
+    private final CountDownLatch outputClosed = new CountDownLatch(1);
 
     private ChildJvm(Process process) {
         this.process = process;
@@ -87,6 +89,7 @@ public final class ChildJvm implements AutoCloseable {
             output.append("[output closed: ").append(e.getMessage()).append("]\n");
         } finally {
             lines.add(EOF);
+            outputClosed.countDown();
         }
     }
 
@@ -146,9 +149,13 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Kills the child with SIGKILL ({@code destroyForcibly} on Linux) and reaps it. */
+    /**
+     * Kills the child with SIGKILL and reaps it. The kill goes through the process handle,
+     * not {@code Process.destroyForcibly()}, which also closes the child's output and so
+     * loses the lines not yet read (see {@link #awaitOutputClosed}).
+     */
     public void killHard() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         awaitExit(Duration.ofSeconds(30));
     }
 
@@ -163,6 +170,25 @@ public final class ChildJvm implements AutoCloseable {
                 throw new AssertionError("child " + pid() + " still runs after " + timeout + "; output:\n" + output);
             }
             return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /**
+     * Waits until the child's output has ended (it exited, or closed it) and every line of
+     * it is in {@link #output()}: after {@link #killHard()} the last lines may still be on
+     * their way.
+     *
+     * @param timeout how long at most
+     * @throws AssertionError if the output is still open then
+     */
+    public void awaitOutputClosed(Duration timeout) {
+        try {
+            if (!outputClosed.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new AssertionError("child " + pid() + "'s output still open after " + timeout);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);

@@ -1,6 +1,8 @@
 package io.regionpm.alloc.internal;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -20,8 +22,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Every FFM downcall of the project: {@code msync}, {@code futex} (through {@code syscall})
- * and the page size. Each call captures {@code errno} and turns a failure into an exception
+ * Every FFM downcall of the project: {@code msync}, {@code futex} (through {@code syscall}),
+ * the page size, and the {@code open}/{@code lseek(SEEK_DATA, SEEK_HOLE)}/{@code close} walk
+ * that finds the allocated extents of a sparse file. Each call captures {@code errno} and turns a failure into an exception
  * that names the call and the error.
  *
  * <p>Thread-safety: all methods are safe from any thread. Linux only (x86-64 and aarch64).
@@ -35,6 +38,10 @@ public final class NativeCalls {
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
     private static final int ETIMEDOUT = 110;
+    private static final int ENXIO = 6;
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
+    private static final int SEEK_DATA = 3;
+    private static final int SEEK_HOLE = 4;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -48,6 +55,13 @@ public final class NativeCalls {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
                     JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+    private static final MethodHandle OPEN = LINKER.downcallHandle(symbol("open"),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
+            CAPTURE_ERRNO);
+    private static final MethodHandle LSEEK = LINKER.downcallHandle(symbol("lseek"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(symbol("close"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle GETPAGESIZE = LINKER.downcallHandle(symbol("getpagesize"),
             FunctionDescriptor.of(JAVA_INT));
     private static final long SYS_FUTEX = futexSyscallNumber();
@@ -138,6 +152,85 @@ public final class NativeCalls {
         return (int) rc;
     }
 
+    /**
+     * The allocated extents of a (sparse) file, found with {@code lseek(SEEK_DATA)} and
+     * {@code lseek(SEEK_HOLE)}: every byte outside them reads as zero. A file system without
+     * hole reporting gives one extent covering the whole file.
+     *
+     * @param file   the file
+     * @param length the file's length; extents are clipped to it
+     * @return start and end offsets, alternating and ascending: {@code [s0, e0, s1, e1, ...]}
+     * @throws IOException naming the call and errno if one fails
+     */
+    public static long[] dataExtents(Path file, long length) throws IOException {
+        MemorySegment state = CALL_STATE.get();
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            fd = (int) OPEN.invokeExact(state, arena.allocateFrom(file.toString()), O_RDONLY_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException("open downcall failed", t);
+        }
+        if (fd < 0) {
+            throw new IOException("open(" + file + ", O_RDONLY) failed: " + errnoName(errno(state)));
+        }
+        try {
+            return extents(state, fd, file, length);
+        } finally {
+            close(state, fd, file);
+        }
+    }
+
+    private static long[] extents(MemorySegment state, int fd, Path file, long length) throws IOException {
+        long[] found = new long[8];
+        int n = 0;
+        long at = 0;
+        while (at < length) {
+            long start = lseek(state, fd, at, SEEK_DATA, file);
+            if (start < 0 || start >= length) {
+                break;
+            }
+            long end = Math.min(length, Math.max(start + 1, lseek(state, fd, start, SEEK_HOLE, file)));
+            if (n == found.length) {
+                found = Arrays.copyOf(found, n * 2);
+            }
+            found[n++] = start;
+            found[n++] = end;
+            at = end;
+        }
+        return Arrays.copyOf(found, n);
+    }
+
+    /** @return the offset, or -1 when SEEK_DATA finds no data after {@code at} (ENXIO) */
+    private static long lseek(MemorySegment state, int fd, long at, int whence, Path file) throws IOException {
+        long rc;
+        try {
+            rc = (long) LSEEK.invokeExact(state, fd, at, whence);
+        } catch (Throwable t) {
+            throw new IllegalStateException("lseek downcall failed", t);
+        }
+        if (rc >= 0) {
+            return rc;
+        }
+        int errno = errno(state);
+        if (errno == ENXIO) {
+            return -1;
+        }
+        throw new IOException("lseek(" + file + ", " + at + ", " + (whence == SEEK_DATA ? "SEEK_DATA" : "SEEK_HOLE")
+                + ") failed: " + errnoName(errno));
+    }
+
+    private static void close(MemorySegment state, int fd, Path file) throws IOException {
+        int rc;
+        try {
+            rc = (int) CLOSE.invokeExact(state, fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close downcall failed", t);
+        }
+        if (rc != 0) {
+            throw new IOException("close(" + file + ") failed: " + errnoName(errno(state)));
+        }
+    }
+
     private static long syscall(MemorySegment state, int op, long address, long value, long timeout) {
         if (SYS_FUTEX < 0) {
             throw new UnsupportedOperationException("futex is not supported on "
@@ -158,9 +251,12 @@ public final class NativeCalls {
         return switch (errno) {
             case 1 -> "EPERM";
             case EINTR -> "EINTR";
+            case 2 -> "ENOENT";
             case 5 -> "EIO";
+            case ENXIO -> "ENXIO";
             case EAGAIN -> "EAGAIN";
             case 12 -> "ENOMEM";
+            case 13 -> "EACCES";
             case 14 -> "EFAULT";
             case 16 -> "EBUSY";
             case 22 -> "EINVAL";
