@@ -6,7 +6,11 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +24,8 @@ import org.eclipse.collections.impl.map.mutable.primitive.LongLongHashMap;
 
 import io.regionpm.alloc.BackendKind;
 import io.regionpm.alloc.PersistentMemory;
+import io.regionpm.alloc.PmsyncStore;
+import io.regionpm.alloc.PoolDescriptor;
 import io.regionpm.alloc.PoolClosedException;
 import io.regionpm.alloc.PoolException;
 import io.regionpm.alloc.PoolFile;
@@ -28,6 +34,7 @@ import io.regionpm.core.internal.RawRegionType;
 import io.regionpm.core.internal.RootDirectory;
 import io.regionpm.core.spi.CollectionHandle;
 import io.regionpm.core.spi.CollectionTypes;
+import io.regionpm.recovery.OperationBarrier;
 import io.regionpm.recovery.PoolRuntime;
 import io.regionpm.recovery.check.CheckReport;
 import io.regionpm.recovery.check.CheckRoot;
@@ -57,15 +64,17 @@ public final class Pool implements AutoCloseable {
 
     private final Path path;
     private final PoolFile file;
+    private final PmsyncStore store;
     private final PoolRuntime rt;
     private final RootDirectory directory;
     private final Durability durability;
     private final boolean readOnly;
     private volatile boolean closed;
 
-    private Pool(Path path, PoolFile file, PoolRuntime rt, Durability durability, boolean readOnly) {
+    private Pool(Path path, PoolFile file, PmsyncStore store, PoolRuntime rt, Durability durability, boolean readOnly) {
         this.path = path;
         this.file = file;
+        this.store = store;
         this.rt = rt;
         this.durability = durability;
         this.readOnly = readOnly;
@@ -95,25 +104,69 @@ public final class Pool implements AutoCloseable {
      */
     public static Pool open(Path path, PoolOptions options) {
         Objects.requireNonNull(path, "path");
-        PoolFile file = options == null || Files.exists(path) ? PoolFile.open(path) : PoolFile.openOrCreate(path, options.spec());
-        try {
-            Durability durability = Durability.ofCode(file.descriptor().durability());
-            if (durability == Durability.PMSYNC) {
-                throw new PoolException(path + ": PMSYNC pools are not supported yet by this build");
+        if (options != null && !Files.exists(path)) {
+            PoolFile.openOrCreate(path, options.spec()).close();
+        }
+        Duration timeout = options == null ? PoolOptions.DEFAULT_LOCK_TIMEOUT : options.lockTimeout();
+        boolean readOnly = options != null && options.readOnly();
+        Durability durability = Durability.ofCode(readDescriptor(path).durability());
+        if (durability == Durability.PMSYNC) {
+            Path workDir = options == null ? PmsyncStore.DEFAULT_WORK_DIR : options.workDir();
+            PmsyncStore store = PmsyncStore.open(path, workDir);
+            try {
+                PoolRuntime rt = PoolRuntime.open(store.memory(), path.toString(), timeout, new PmsyncBarrier(store));
+                return started(new Pool(path, null, store, rt, durability, readOnly));
+            } catch (RuntimeException | Error e) {
+                store.close();
+                throw e;
             }
+        }
+        PoolFile file = PoolFile.open(path);
+        try {
             if (durability == Durability.NONE && file.memory().backendKind() == BackendKind.FILE) {
                 file.close();
                 file = PoolFile.open(path, BackendKind.SHM);
             }
-            PoolRuntime rt = PoolRuntime.open(file, options == null ? PoolOptions.DEFAULT_LOCK_TIMEOUT : options.lockTimeout());
-            Pool pool = new Pool(path, file, rt, durability, options != null && options.readOnly());
+            PoolRuntime rt = PoolRuntime.open(file, timeout);
+            return started(new Pool(path, file, null, rt, durability, readOnly));
+        } catch (RuntimeException | Error e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static Pool started(Pool pool) {
+        try {
             if (!pool.readOnly) {
                 pool.directory.finishDrops();
             }
             return pool;
         } catch (RuntimeException | Error e) {
-            file.close();
+            pool.close();
             throw e;
+        }
+    }
+
+    private static PoolDescriptor readDescriptor(Path path) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            return PoolFile.readHeader(channel, path);
+        } catch (NoSuchFileException e) {
+            throw new PoolException(path + ": no such pool file", e);
+        } catch (IOException e) {
+            throw new PoolException(path + ": cannot open: " + e.getMessage(), e);
+        }
+    }
+
+    /** Enters and exits PMSYNC operations (lane-less) around every transaction and recovery. */
+    private record PmsyncBarrier(PmsyncStore store) implements OperationBarrier {
+        @Override
+        public void enter() {
+            store.enterOperation();
+        }
+
+        @Override
+        public void exit() {
+            store.exitOperation();
         }
     }
 
@@ -123,7 +176,7 @@ public final class Pool implements AutoCloseable {
      */
     static Pool attach(PersistentMemory pm, String source, Duration lockTimeout) {
         PoolRuntime rt = PoolRuntime.open(pm, source, lockTimeout);
-        Pool pool = new Pool(Path.of(source), null, rt, Durability.SYNC, false);
+        Pool pool = new Pool(Path.of(source), null, null, rt, Durability.SYNC, false);
         pool.directory.finishDrops();
         return pool;
     }
@@ -184,12 +237,22 @@ public final class Pool implements AutoCloseable {
 
     /**
      * Persists, atomically and across every process that maps the pool, every operation
-     * completed before the call. In {@link Durability#SYNC} every completed operation is
-     * already durable and in {@link Durability#NONE} there is nothing to persist to, so it
-     * returns at once.
+     * completed before the call (and every raw-region range marked dirty before it). In
+     * {@link Durability#PMSYNC} a power loss then leaves exactly the state of the last
+     * completed pmsync; concurrent pmsyncs of several threads or processes are grouped. In
+     * {@link Durability#SYNC} every completed operation is already durable and in
+     * {@link Durability#NONE} there is nothing to persist to, so it returns at once.
+     *
+     * @throws IllegalStateException if called inside a transaction
      */
     public void pmsync() {
         checkOpen();
+        if (store != null) {
+            if (rt.current() != null) {
+                throw new IllegalStateException("pmsync() inside a transaction: call it after the transaction");
+            }
+            store.pmsync();
+        }
     }
 
     /**
@@ -421,6 +484,9 @@ public final class Pool implements AutoCloseable {
         } finally {
             if (file != null) {
                 file.close();
+            }
+            if (store != null) {
+                store.close();
             }
         }
     }

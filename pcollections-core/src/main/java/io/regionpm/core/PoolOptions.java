@@ -1,8 +1,10 @@
 package io.regionpm.core;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.regionpm.alloc.PmsyncStore;
 import io.regionpm.alloc.PoolGeometry;
 import io.regionpm.alloc.PoolSpec;
 
@@ -21,10 +23,13 @@ import io.regionpm.alloc.PoolSpec;
  * @param lanes        concurrent operations across all processes (default 64)
  * @param maxProcesses processes that may have the pool open at once (default 64)
  * @param laneLogBytes transaction log bytes per lane, a multiple of 4096, or 0 for automatic
- * @param readOnly     open without writing (default false)
+ * @param readOnly     refuse every mutating call (default false; the file is still mapped
+ *                     read-write for the process registry and locks)
+ * @param workDir      for PMSYNC pools: the tmpfs directory of the shared working image and
+ *                     its control file (default {@code /dev/shm}); every process must use the same
  */
 public record PoolOptions(long size, Durability durability, Duration lockTimeout, int lanes, int maxProcesses,
-                          int laneLogBytes, boolean readOnly) {
+                          int laneLogBytes, boolean readOnly, Path workDir) {
     /** Default lock timeout. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -36,6 +41,7 @@ public record PoolOptions(long size, Durability durability, Duration lockTimeout
     public PoolOptions {
         Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(lockTimeout, "lockTimeout");
+        Objects.requireNonNull(workDir, "workDir");
         if (lockTimeout.isNegative() || lockTimeout.isZero()) {
             throw new IllegalArgumentException("lockTimeout must be positive: " + lockTimeout);
         }
@@ -70,37 +76,42 @@ public record PoolOptions(long size, Durability durability, Duration lockTimeout
      */
     public static PoolOptions create(long size) {
         return new PoolOptions(size, Durability.SYNC, DEFAULT_LOCK_TIMEOUT, PoolSpec.DEFAULT_LANES,
-                PoolGeometry.DEFAULT_REGISTRY_ENTRIES, 0, false);
+                PoolGeometry.DEFAULT_REGISTRY_ENTRIES, 0, false, PmsyncStore.DEFAULT_WORK_DIR);
     }
 
     /** @param d durability @return a copy with it */
     public PoolOptions withDurability(Durability d) {
-        return new PoolOptions(size, d, lockTimeout, lanes, maxProcesses, laneLogBytes, readOnly);
+        return new PoolOptions(size, d, lockTimeout, lanes, maxProcesses, laneLogBytes, readOnly, workDir);
     }
 
     /** @param timeout lock timeout, positive @return a copy with it */
     public PoolOptions withLockTimeout(Duration timeout) {
-        return new PoolOptions(size, durability, timeout, lanes, maxProcesses, laneLogBytes, readOnly);
+        return new PoolOptions(size, durability, timeout, lanes, maxProcesses, laneLogBytes, readOnly, workDir);
     }
 
     /** @param n lanes @return a copy with them */
     public PoolOptions withLanes(int n) {
-        return new PoolOptions(size, durability, lockTimeout, n, maxProcesses, laneLogBytes, readOnly);
+        return new PoolOptions(size, durability, lockTimeout, n, maxProcesses, laneLogBytes, readOnly, workDir);
     }
 
     /** @param n processes @return a copy with them */
     public PoolOptions withMaxProcesses(int n) {
-        return new PoolOptions(size, durability, lockTimeout, lanes, n, laneLogBytes, readOnly);
+        return new PoolOptions(size, durability, lockTimeout, lanes, n, laneLogBytes, readOnly, workDir);
     }
 
     /** @param bytes log bytes per lane (0: automatic) @return a copy with them */
     public PoolOptions withLaneLogBytes(int bytes) {
-        return new PoolOptions(size, durability, lockTimeout, lanes, maxProcesses, bytes, readOnly);
+        return new PoolOptions(size, durability, lockTimeout, lanes, maxProcesses, bytes, readOnly, workDir);
     }
 
     /** @param value read-only @return a copy with it */
     public PoolOptions withReadOnly(boolean value) {
-        return new PoolOptions(size, durability, lockTimeout, lanes, maxProcesses, laneLogBytes, value);
+        return new PoolOptions(size, durability, lockTimeout, lanes, maxProcesses, laneLogBytes, value, workDir);
+    }
+
+    /** @param dir the PMSYNC working directory (tmpfs) @return a copy with it */
+    public PoolOptions withWorkDir(Path dir) {
+        return new PoolOptions(size, durability, lockTimeout, lanes, maxProcesses, laneLogBytes, readOnly, dir);
     }
 
     /** @return the allocator's creation spec */
