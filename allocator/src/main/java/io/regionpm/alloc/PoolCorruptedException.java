@@ -14,6 +14,14 @@ public class PoolCorruptedException extends PoolException {
     }
 
     /**
+     * @param message what is wrong, and where
+     * @param cause   the lower-level failure that revealed it
+     */
+    public PoolCorruptedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /**
      * Builds the exception for an access outside the pool or misaligned.
      *
      * @param offset    the offending offset
