@@ -3,7 +3,6 @@ package io.regionpm.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,8 +20,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.regionpm.alloc.PersistentMemory;
-import io.regionpm.alloc.PoolFile;
-import io.regionpm.alloc.PoolSpec;
+import io.regionpm.alloc.PmsyncStore;
+import io.regionpm.core.Durability;
+import io.regionpm.core.PoolOptions;
 import io.regionpm.recovery.PoolRuntime;
 import io.regionpm.recovery.RobustMutex;
 import io.regionpm.recovery.Transaction;
@@ -36,7 +36,8 @@ import io.regionpm.recovery.Transaction;
  *   <li>{@code undo}: snapshot of one 8-byte word and an in-place write (undo record, truncate);</li>
  *   <li>{@code allocFree}: allocate a 64-byte block and link it into a root slot, then free
  *       the one linked before (the shape of a shadow update);</li>
- *   <li>{@code lockedRedo}: {@code redo} under a pool mutex.</li>
+ *   <li>{@code lockedRedo}: {@code redo} under a pool mutex;</li>
+ *   <li>{@code redoPmsync}: {@code redo} then {@code pool.pmsync()} (a no-op in SYNC and NONE).</li>
  * </ul>
  *
  * <p>Run: {@code ./pcw bench TransactionBenchmark -wi 2 -i 3 -w 1s -r 1s -f 1}.
@@ -51,12 +52,16 @@ public class TransactionBenchmark {
     /** A pool with a runtime, owned by the benchmark thread. */
     @State(Scope.Thread)
     public static class Pool {
-        /** Where the pool lives: SHM ({@code /dev/shm}) or FILE ({@code /tmp}). */
-        @Param({"SHM", "FILE"})
+        /**
+         * Where the pool lives and how durable it is: SHM (a NONE pool on {@code /dev/shm}),
+         * FILE (a SYNC pool in {@code /tmp}: msync per flush), PMSYNC (a PMSYNC pool in
+         * {@code /tmp} with its working image on {@code /dev/shm}; no pmsync in the op).
+         */
+        @Param({"SHM", "FILE", "PMSYNC"})
         public String where;
 
         Path path;
-        PoolFile file;
+        io.regionpm.core.Pool pool;
         PoolRuntime rt;
         PersistentMemory pm;
         RobustMutex mutex;
@@ -69,22 +74,36 @@ public class TransactionBenchmark {
             Path dir = Path.of(where.equals("SHM") ? "/dev/shm" : System.getProperty("java.io.tmpdir"));
             path = Files.createTempFile(dir, "txbench", ".pool");
             Files.delete(path);
-            PoolFile.create(path, PoolSpec.of(64L << 20).withLanes(8)).close();
-            file = PoolFile.open(path);
-            rt = PoolRuntime.open(file, Duration.ofSeconds(10));
+            Durability d = switch (where) {
+                case "SHM" -> Durability.NONE;
+                case "PMSYNC" -> Durability.PMSYNC;
+                default -> Durability.SYNC;
+            };
+            pool = io.regionpm.core.Pool.open(path, PoolOptions.create(64L << 20).withLanes(8).withDurability(d));
+            rt = pool.runtime();
             pm = rt.memory();
-            mutex = new RobustMutex(pm, rt.root().slot(2), rt.registry());
-            a = rt.root().slot(0);
-            b = rt.root().slot(1);
-            counter = rt.root().slot(4);
+            mutex = new RobustMutex(pm, rt.root().slot(20), rt.registry());
+            a = rt.root().slot(30);
+            b = rt.root().slot(31);
+            counter = rt.root().slot(34);
         }
 
         @TearDown(Level.Trial)
         public void close() throws IOException {
-            rt.close();
-            file.close();
+            pool.close();
+            if (where.equals("PMSYNC")) {
+                PmsyncStore.discardWorkingImage(path, PmsyncStore.DEFAULT_WORK_DIR);
+            }
             Files.deleteIfExists(path);
         }
+    }
+
+    /** @param p the pool @return the counter, after a redo transaction and a pmsync */
+    @Benchmark
+    public long redoPmsync(Pool p) {
+        long v = redo(p);
+        p.pool.pmsync();
+        return v;
     }
 
     /** @param p the pool @return the counter */
