@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.regionpm.core.spi.CollectionHandle;
@@ -19,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code drop} is crash-atomic and leaks nothing: interrupted between batches (in-process) or
- * by SIGKILL at a random moment (child JVMs), the next open finishes it; the checker then finds
+ * by SIGKILL at a random moment (child JVMs, on SYNC and on NONE pools: NONE is atomic
+ * against process crashes too), the next open finishes it; the checker then finds
  * every allocated block reachable and nothing dangling.
  */
 class DropTest {
@@ -68,15 +71,16 @@ class DropTest {
         }
     }
 
-    @Test
-    void aDropKilledAtARandomMomentLeaksNothing() throws Exception {
-        long seed = Seeds.seed("DropTest.kill");
+    @ParameterizedTest
+    @EnumSource(value = Durability.class, names = {"SYNC", "NONE"})
+    void aDropKilledAtARandomMomentLeaksNothing(Durability durability) throws Exception {
+        long seed = Seeds.seed("DropTest.kill." + durability);
         Random random = new Random(seed);
-        int kills = Stress.scale(8, 60);
+        int kills = durability == Durability.SYNC ? Stress.scale(8, 60) : Stress.scale(4, 30);
         int finishedByReopen = 0;
         for (int k = 0; k < kills; k++) {
-            Path p = dir.resolve("kill-" + k + ".pool");
-            try (Pool pool = Pool.open(p, PoolOptions.create(16L << 20).withLanes(4))) {
+            Path p = dir.resolve("kill-" + durability + "-" + k + ".pool");
+            try (Pool pool = Pool.open(p, PoolOptions.create(16L << 20).withLanes(4).withDurability(durability))) {
                 ChainType.build(pool, "keep", 5);
                 ChainType.build(pool, "gone", BLOCKS);
             }
@@ -100,6 +104,6 @@ class DropTest {
                 assertThat(report.reachableBlocks()).as(where).isEqualTo(report.allocatedBlocks());
             }
         }
-        System.out.println("DropTest: " + kills + " kills, " + finishedByReopen + " drops finished or completed");
+        System.out.println("DropTest " + durability + ": " + kills + " kills, " + finishedByReopen + " drops finished or completed");
     }
 }
