@@ -163,7 +163,7 @@ class PoolTest {
         List<Consumer<Pool>> calls = new ArrayList<>(List.of(
                 Pool::names, x -> x.drop("r"), x -> x.transaction(() -> { }), x -> x.transaction(() -> 1),
                 Pool::pmsync, x -> x.region("r", 64), x -> x.markDirty(r, 0, 8), Pool::stats, Pool::durability,
-                Pool::runtime, Pool::openedClean,
+                Pool::runtime, Pool::openedClean, Pool::check, x -> x.repair(null),
                 x -> x.openCollection("c", "t", "", "", null, UpdateStrategy.SHADOW)));
         for (Consumer<Pool> call : calls) {
             assertThatThrownBy(() -> call.accept(pool)).isInstanceOf(PoolClosedException.class);
