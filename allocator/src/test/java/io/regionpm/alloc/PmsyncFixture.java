@@ -7,8 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -16,6 +14,7 @@ import java.util.zip.CRC32C;
 
 import io.regionpm.alloc.internal.pmsync.DurableFile;
 import io.regionpm.alloc.internal.pmsync.PmsyncStep;
+import io.regionpm.testkit.TempTrees;
 
 /**
  * A {@code PMSYNC} pool for tests: the pool file in the test's temporary directory, the
@@ -103,17 +102,7 @@ final class PmsyncFixture implements AutoCloseable {
     }
 
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            List<Path> paths = all.sorted(Comparator.reverseOrder()).toList();
-            for (Path p : paths) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TempTrees.deleteTree(dir);
     }
 
     @Override

@@ -1,13 +1,9 @@
 package io.regionpm.core;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +14,7 @@ import io.regionpm.alloc.PmsyncStore;
 import io.regionpm.core.spi.CollectionHandle;
 import io.regionpm.recovery.check.CheckReport;
 import io.regionpm.testkit.ChildJvm;
+import io.regionpm.testkit.TempTrees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,17 +30,13 @@ class PmsyncPoolTest {
     Path work;
 
     @BeforeEach
-    void workDir() throws IOException {
-        work = Files.createTempDirectory(Path.of("/dev/shm"), "pcollections-pmsync-test");
+    void workDir() {
+        work = TempTrees.newShmDirectory("pcollections-pmsync-test");
     }
 
     @AfterEach
-    void removeWorkDir() throws IOException {
-        try (Stream<Path> files = Files.walk(work)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
+    void removeWorkDir() {
+        TempTrees.deleteTree(work);
     }
 
     private PoolOptions options() {
