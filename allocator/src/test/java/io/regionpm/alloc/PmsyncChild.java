@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import io.regionpm.alloc.internal.pmsync.DurableFile;
 import io.regionpm.alloc.internal.pmsync.PmsyncStep;
+import io.regionpm.testkit.ChildMain;
 
 /**
  * A child JVM that opens a {@code PMSYNC} pool and obeys commands read from standard input,
@@ -34,15 +35,7 @@ public final class PmsyncChild {
 
     /** @param args see the class comment */
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (Throwable t) {
-            System.out.println("FAILED " + t);
-            t.printStackTrace();
-            System.out.flush();
-            System.exit(2);
-        }
-        System.exit(0);
+        ChildMain.run(() -> run(args));
     }
 
     private static void run(String[] args) throws IOException {

@@ -3,6 +3,8 @@ package io.regionpm.alloc;
 import java.nio.file.Path;
 import java.util.Random;
 
+import io.regionpm.testkit.ChildMain;
+
 /**
  * A child JVM that runs the allocator on a {@code PMSYNC} pool until it is killed: in one
  * lane, it allocates stamped blocks into root slots and frees them, each change one
@@ -24,10 +26,7 @@ public final class PmsyncHeapChild {
         try {
             run(Path.of(args[0]), Path.of(args[1]), new Random(Long.parseLong(args[2])));
         } catch (Throwable t) {
-            System.out.println("FAILED " + t);
-            t.printStackTrace();
-            System.out.flush();
-            System.exit(2);
+            ChildMain.fail(t);
         }
     }
 

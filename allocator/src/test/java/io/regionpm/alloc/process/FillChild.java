@@ -6,6 +6,7 @@ import io.regionpm.alloc.Heap;
 import io.regionpm.alloc.Lane;
 import io.regionpm.alloc.PoolFile;
 import io.regionpm.alloc.PoolFullException;
+import io.regionpm.testkit.ChildMain;
 
 /**
  * A child JVM that fills a pool with blocks of one size through its lane, storing each in
@@ -25,10 +26,7 @@ public final class FillChild {
         try {
             stay = run(args);
         } catch (Throwable t) {
-            System.out.println("FAILED " + t);
-            t.printStackTrace();
-            System.out.flush();
-            System.exit(2);
+            ChildMain.fail(t);
             return;
         }
         if (stay) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import io.regionpm.alloc.FutexResult;
 import io.regionpm.alloc.PoolFile;
+import io.regionpm.testkit.ChildMain;
 
 /**
  * A child JVM that maps a pool, prints {@code WAITING} and sleeps in {@code futexWait} on a
@@ -25,10 +26,7 @@ public final class FutexWaiterChild {
             System.out.println("WAITING value=" + file.memory().getIntVolatile(word));
             result = file.memory().futexWait(word, 0, Duration.ofSeconds(60));
         } catch (Throwable t) {
-            System.out.println("FAILED " + t);
-            t.printStackTrace();
-            System.out.flush();
-            System.exit(2);
+            ChildMain.fail(t);
             return;
         }
         System.out.println("RESULT " + result);

@@ -10,6 +10,7 @@ import java.util.Random;
 import io.regionpm.alloc.Heap;
 import io.regionpm.alloc.Lane;
 import io.regionpm.alloc.PoolFile;
+import io.regionpm.testkit.ChildMain;
 
 /**
  * A child JVM that maps a pool and runs a {@link SlotWorker} over its slot array.
@@ -28,15 +29,7 @@ public final class SlotChild {
 
     /** @param args see the class comment */
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (Throwable t) {
-            System.out.println("FAILED " + t);
-            t.printStackTrace();
-            System.out.flush();
-            System.exit(2);
-        }
-        System.exit(0);
+        ChildMain.run(() -> run(args));
     }
 
     private static void run(String[] args) throws IOException {
