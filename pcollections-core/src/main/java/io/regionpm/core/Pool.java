@@ -36,6 +36,7 @@ import io.regionpm.core.spi.CollectionHandle;
 import io.regionpm.core.spi.CollectionTypes;
 import io.regionpm.recovery.OperationBarrier;
 import io.regionpm.recovery.PoolRuntime;
+import io.regionpm.recovery.check.BlockWalker;
 import io.regionpm.recovery.check.CheckReport;
 import io.regionpm.recovery.check.CheckRoot;
 import io.regionpm.recovery.check.PoolChecker;
@@ -416,15 +417,7 @@ public final class Pool implements AutoCloseable {
     private PoolChecker checker() {
         checkOpen();
         rt.recoverDeadLanes();
-        WalkerRegistry walkers = CollectionTypes.walkers().register(DIRECTORY_TYPE, (pm, block, sink) -> {
-            for (long b = block; ; ) {
-                long next = pm.getLong(b);
-                if (next == 0 || !sink.visit(b, next)) {
-                    return;
-                }
-                b = next;
-            }
-        });
+        WalkerRegistry walkers = CollectionTypes.walkers().register(DIRECTORY_TYPE, BlockWalker.chain());
         return rt.checker(walkers);
     }
 

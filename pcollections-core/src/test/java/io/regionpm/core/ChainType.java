@@ -33,15 +33,7 @@ final class ChainType implements CollectionType {
 
     @Override
     public BlockWalker walker() {
-        return (pm, block, sink) -> {
-            for (long b = block; ; ) {
-                long next = pm.getLong(b);
-                if (next == 0 || !sink.visit(b, next)) {
-                    return;
-                }
-                b = next;
-            }
-        };
+        return BlockWalker.chain();
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
 import io.regionpm.alloc.PersistentMemory;
 import io.regionpm.alloc.PoolFullException;
+import io.regionpm.recovery.check.BlockWalker;
 import io.regionpm.recovery.check.CheckReport;
 import io.regionpm.recovery.check.CheckRoot;
 import io.regionpm.recovery.check.WalkerRegistry;
@@ -187,15 +188,7 @@ final class TransferModel {
     static WalkerRegistry walkers() {
         return new WalkerRegistry()
                 .register(COUNTERS_TYPE, (pm, block, sink) -> { })
-                .register(RECEIPTS_TYPE, (pm, block, sink) -> {
-                    for (long b = block; ; ) {
-                        long next = pm.getLong(b);
-                        if (next == 0 || !sink.visit(b, next)) {
-                            return;
-                        }
-                        b = next;
-                    }
-                });
+                .register(RECEIPTS_TYPE, BlockWalker.chain());
     }
 
     static List<CheckRoot> roots(PoolRuntime rt) {

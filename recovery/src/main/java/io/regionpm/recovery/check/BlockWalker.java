@@ -40,4 +40,22 @@ public interface BlockWalker {
      * @throws io.regionpm.alloc.PoolCorruptedException if the collection is malformed
      */
     void walk(PersistentMemory pm, long block, ReferenceSink sink);
+
+    /**
+     * The walker of a singly linked chain of blocks whose next pointer is the block's first
+     * word (0 ends it); iterative, so any length is fine.
+     *
+     * @return the walker
+     */
+    static BlockWalker chain() {
+        return (pm, block, sink) -> {
+            for (long b = block; ; ) {
+                long next = pm.getLong(b);
+                if (next == 0 || !sink.visit(b, next)) {
+                    return;
+                }
+                b = next;
+            }
+        };
+    }
 }
