@@ -1,6 +1,7 @@
-/** PersistentHashMap: a ConcurrentMap in a pool, shared across JVMs, with shadow and in-place updates. */
+/** PersistentHashMap and PersistentLongLongHashMap: ConcurrentMaps in a pool, shared across JVMs, with shadow and in-place updates. */
 module io.regionpm.hash {
     requires transitive io.regionpm.core;
+    requires transitive org.eclipse.collections.api;
 
-    // exports io.regionpm.hash once the issue that builds this module lands (an empty package cannot be exported)
+    exports io.regionpm.hash;
 }

@@ -240,6 +240,20 @@ public final class PersistentMemory {
     }
 
     /**
+     * Compares a pool range with a range of another segment, without copying.
+     *
+     * @param offset      pool offset
+     * @param other       the other segment (heap or native)
+     * @param otherOffset offset in {@code other}
+     * @param length      bytes
+     * @return whether the two ranges hold the same bytes
+     */
+    public boolean bytesEqual(long offset, MemorySegment other, long otherOffset, long length) {
+        return MemorySegment.mismatch(segment, checkRange(offset, length), offset + length, other, otherOffset,
+                otherOffset + length) < 0;
+    }
+
+    /**
      * Copies bytes from an array into the pool.
      *
      * @param src    source

@@ -6,8 +6,10 @@ import java.util.concurrent.locks.Lock;
 
 import org.eclipse.collections.api.list.primitive.MutableLongList;
 import org.eclipse.collections.api.map.primitive.MutableLongLongMap;
+import org.eclipse.collections.api.set.primitive.MutableLongSet;
 import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.LongLongHashMap;
+import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
 import io.regionpm.alloc.Lane;
 import io.regionpm.alloc.PersistentMemory;
@@ -48,6 +50,9 @@ public final class Transaction {
     private final MutableLongList frees = new LongArrayList();
     private final MutableLongList retired = new LongArrayList();
     private final List<HeldLock> locks = new ArrayList<>();
+    private final List<Runnable> committing = new ArrayList<>();
+    private final List<Runnable> ended = new ArrayList<>();
+    private final MutableLongSet touched = new LongHashSet();
     private boolean logged;
     private boolean active = true;
     private boolean durable;
@@ -132,6 +137,51 @@ public final class Transaction {
         take(local, () -> rw.writeLock(runtime.registration(), lane.index(), runtime.lockTimeout(),
                 runtime::recoverDeadOwner));
         locks.add(new HeldLock(rw.offset(), false, () -> unlockBoth(local, () -> rw.writeUnlock(runtime.registration()))));
+    }
+
+    /**
+     * Marks a key (for example the offset of a structure's version word) as touched by this
+     * transaction, so that a collection registers its hooks once per transaction.
+     *
+     * @param key any value
+     * @return true the first time this transaction is handed {@code key}
+     */
+    public boolean firstTouch(long key) {
+        checkActive();
+        return touched.add(key);
+    }
+
+    /**
+     * Runs {@code hook} when the transaction starts to commit, before any of its commit
+     * records is written (so before any redo write becomes visible, and before a crash could
+     * make recovery apply them). Hooks must not throw and must not use the transaction.
+     *
+     * @param hook what to run (for example: mark a structure's version word "changing")
+     */
+    public void whenCommitting(Runnable hook) {
+        checkActive();
+        committing.add(hook);
+    }
+
+    /**
+     * Runs {@code hook} once the transaction has ended: after a commit, once its redo writes
+     * are applied and its frees done; after an abort, once its in-place writes are undone and
+     * its allocations released. It runs before the transaction's locks are released. Not run
+     * if the process dies first (the lane's recovery completes the transaction; hooks are
+     * the collection's business to repair). Hooks must not throw and must not use the
+     * transaction.
+     *
+     * @param hook what to run (for example: mark a structure's version word "stable")
+     */
+    public void whenEnded(Runnable hook) {
+        checkActive();
+        ended.add(hook);
+    }
+
+    private static void runAll(List<Runnable> hooks) {
+        for (int i = 0; i < hooks.size(); i++) {
+            hooks.get(i).run();
+        }
     }
 
     private boolean holds(long offset, boolean shared) {
@@ -313,6 +363,7 @@ public final class Transaction {
     void commit() {
         checkActive();
         LaneLimbo.settle(this, txLane, runtime.readerEpochs(), retired, frees::add, runtime.lockTimeout());
+        runAll(committing);
         if (redo.isEmpty() && allocated.isEmpty() && frees.isEmpty()) {
             if (logged) {
                 flushInPlace();
@@ -320,6 +371,7 @@ public final class Transaction {
                 log.truncate();
             }
             active = false;
+            runAll(ended);
             return;
         }
         if (flushInPlace()) {
@@ -331,6 +383,7 @@ public final class Transaction {
         log.flush();
         durable = true;
         apply(sequence);
+        runAll(ended);
         if (!retired.isEmpty()) {
             runtime.readerEpochs().retireEpoch();
         }
@@ -413,6 +466,7 @@ public final class Transaction {
         if (logged) {
             log.truncate();
         }
+        runAll(ended);
     }
 
     /** Releases the locks, newest first (after commit or abort). */
