@@ -172,10 +172,16 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
-     * Opens a pool held in memory that is not a file of its own (the power-loss simulator):
-     * for tests of this module. Durability is taken as SYNC.
+     * Opens a pool held in memory that is not a file of its own, such as the power-loss
+     * simulator's: for tests of the collection modules. Durability is taken as SYNC (every
+     * flush reaches the simulated media). Not for applications.
+     *
+     * @param pm          the pool's memory, formatted as a pool
+     * @param source      a name for messages
+     * @param lockTimeout the lock timeout
+     * @return the pool (its close does not release {@code pm})
      */
-    static Pool attach(PersistentMemory pm, String source, Duration lockTimeout) {
+    public static Pool attach(PersistentMemory pm, String source, Duration lockTimeout) {
         PoolRuntime rt = PoolRuntime.open(pm, source, lockTimeout);
         Pool pool = new Pool(Path.of(source), null, null, rt, Durability.SYNC, false);
         pool.directory.finishDrops();
