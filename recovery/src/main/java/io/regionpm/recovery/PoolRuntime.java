@@ -226,7 +226,7 @@ public final class PoolRuntime implements AutoCloseable {
         Lane lane = heap.acquireLane();
         Transaction tx = null;
         try {
-            tx = new Transaction(this, lane, txLane(lane));
+            tx = txLane(lane).begin(this, lane);
             current.set(tx);
             T result = body.get();
             tx.commit();

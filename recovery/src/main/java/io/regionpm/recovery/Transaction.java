@@ -28,13 +28,15 @@ import io.regionpm.recovery.log.RecordLog;
  * in-place writes, the truncation of its undo records). An allocation is released on abort
  * or crash; a free takes effect at commit. See docs/format.md, "Transactions".
  *
- * <p>Thread-safety: confined to the thread that runs it. Process-safety: isolation comes
+ * <p>Thread-safety: confined to the thread that runs it; its lane reuses the object for its
+ * next transaction, so never keep a reference once it has ended. Process-safety: isolation comes
  * from the locks it takes ({@link #lock}); the data a transaction writes must be protected by
  * a lock it holds, and its locks are released only after its log is truncated.
  *
  * <p>Heap use: bounded by the lane's log size (the transaction's own records).
  */
 public final class Transaction {
+    private static final int REUSE_BOUND = 64;
     private final PoolRuntime runtime;
     private final PersistentMemory pm;
     private final PoolGeometry g;
@@ -66,6 +68,37 @@ public final class Transaction {
         this.space = txLane.space();
         this.log = txLane.log();
         this.scratch = txLane.scratch();
+    }
+
+    /**
+     * Makes an ended transaction of this lane new again (a lane keeps one transaction object,
+     * so that a transaction allocates nothing once its lane has run a few). Collections that
+     * grew past a bound are dropped rather than cleared, so one large transaction does not
+     * slow every later one.
+     *
+     * @return this
+     */
+    Transaction reuse() {
+        if (active) {
+            return new Transaction(runtime, lane, txLane); // failed after its commit point: leave it alone
+        }
+        undo.clear();
+        inPlace.clear();
+        frees.clear();
+        retired.clear();
+        locks.clear();
+        committing.clear();
+        ended.clear();
+        if (redo.size() > REUSE_BOUND || allocated.size() > REUSE_BOUND || touched.size() > REUSE_BOUND) {
+            return new Transaction(runtime, lane, txLane);
+        }
+        redo.clear();
+        allocated.clear();
+        touched.clear();
+        logged = false;
+        durable = false;
+        active = true;
+        return this;
     }
 
     /** @return the runtime this transaction runs in */
@@ -323,7 +356,13 @@ public final class Transaction {
      */
     public long getLong(long offset) {
         checkActive();
-        return redo.containsKey(offset) ? redo.get(offset) : pm.getLong(offset);
+        if (!redo.isEmpty()) {
+            long v = redo.getIfAbsent(offset, Long.MIN_VALUE);
+            if (v != Long.MIN_VALUE || redo.containsKey(offset)) {
+                return v;
+            }
+        }
+        return pm.getLong(offset);
     }
 
     /**

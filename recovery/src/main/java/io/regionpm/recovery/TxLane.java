@@ -1,5 +1,7 @@
 package io.regionpm.recovery;
 
+import io.regionpm.alloc.Lane;
+
 import io.regionpm.alloc.PersistentMemory;
 import io.regionpm.alloc.PoolCorruptedException;
 import io.regionpm.alloc.PoolGeometry;
@@ -16,6 +18,7 @@ final class TxLane {
     private final RecordLog log;
     private final long[] scratch;
     private int limboEntries;
+    private Transaction last;
 
     private TxLane(LaneLog space, RecordLog log, int limboEntries) {
         this.space = space;
@@ -65,5 +68,15 @@ final class TxLane {
 
     void limboEntries(int n) {
         limboEntries = n;
+    }
+
+    /**
+     * @param runtime the runtime
+     * @param lane    the allocator lane this transaction lane belongs to
+     * @return a new transaction in this lane (the lane's previous, ended one made new again)
+     */
+    Transaction begin(PoolRuntime runtime, Lane lane) {
+        last = last == null ? new Transaction(runtime, lane, this) : last.reuse();
+        return last;
     }
 }

@@ -78,6 +78,11 @@ final class TxRecords {
             return starts.size();
         }
 
+        void clear() {
+            words.clear();
+            starts.clear();
+        }
+
         int start(int record) {
             return starts.get(record);
         }
