@@ -1,74 +1,78 @@
 package io.regionpm.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.regionpm.alloc.BackendKind;
-import io.regionpm.alloc.Heap;
-import io.regionpm.alloc.HeapStats;
-import io.regionpm.alloc.Lane;
 import io.regionpm.alloc.PoolException;
-import io.regionpm.alloc.PoolFile;
-import io.regionpm.alloc.PoolSpec;
+import io.regionpm.core.Codecs;
+import io.regionpm.core.Durability;
+import io.regionpm.core.Pool;
+import io.regionpm.core.PoolOptions;
+import io.regionpm.core.PoolStats;
+import io.regionpm.hash.PersistentHashMap;
 
 /**
- * The quick demo ({@code ./pcw demo [pool-path]}): creates a pool, allocates a million
- * 64-byte blocks into the slots of a slot array, frees them, and prints the rates, the
- * heap's occupancy and the file's apparent and allocated sizes; then, for context, puts as
- * many 64-byte values into a MapDB 3.1.0 {@code HTreeMap} on an mmap file.
+ * The quick demo ({@code ./pcw demo [pool-path]}): puts a million random {@code long} keys with
+ * 64-byte values into a {@link PersistentHashMap} on a new pool, reads them all back, and does
+ * the same with a MapDB 3.1.0 {@code HTreeMap} on an mmap file in the same directory, then
+ * prints both rates and their ratio. Not a substitute for the JMH figures in
+ * docs/benchmarks.md (no forks, one short run), but the same work on both sides.
+ *
+ * <p>Default pool: {@code /dev/shm/pcollections-demo.pool} with durability NONE (MapDB
+ * without transactions syncs nothing either). On any other path the pool is PMSYNC and the
+ * demo calls {@code pmsync()} once at the end of the puts (counted in their time); MapDB still
+ * runs without transactions and never syncs, so that comparison favours MapDB.
  *
  * <p>The pool is left in place afterwards. A later run deletes it only if it is a valid pool
- * holding this demo's marker block; it never deletes anything else. Each timed phase stops
- * early after {@value #PHASE_BUDGET_SECONDS} s (on an ordinary file every flush is an
- * {@code msync}, so a million durable allocations can take minutes), and says so.
+ * holding this demo's map; it never deletes anything else. Each timed phase stops early after
+ * {@value #PHASE_BUDGET_SECONDS} s, and says so.
  */
 public final class Demo {
     private static final int COUNT = 1_000_000;
-    private static final int BLOCK = 64;
-    private static final long POOL_BYTES = 256L << 20;
-    private static final int PHASE_BUDGET_SECONDS = 5;
+    private static final int VALUE_BYTES = 64;
+    private static final long POOL_BYTES = 512L << 20;
+    private static final String MAP = "pcollections-demo";
+    private static final int PHASE_BUDGET_SECONDS = 20;
     private static final long PHASE_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(PHASE_BUDGET_SECONDS);
-    private static final byte[] MARKER = "io.regionpm demo pool: ./pcw demo may delete it\n"
-            .getBytes(StandardCharsets.US_ASCII);
 
     private Demo() {
     }
 
     /**
      * @param args optional pool path (default {@code /dev/shm/pcollections-demo.pool} where
-     *             {@code /dev/shm} exists, so that neither side syncs and the comparison with
-     *             MapDB's non-transactional mmap store is like for like; else {@code ./demo.pool})
+     *             {@code /dev/shm} exists, else {@code ./demo.pool})
      * @throws IOException if the file system fails
      */
     public static void main(String[] args) throws IOException {
-        Path path = Path.of(args.length > 0 ? args[0] : defaultPool());
+        Path path = Path.of(args.length > 0 ? args[0] : defaultPool()).toAbsolutePath();
         if (!prepare(path)) {
             System.exit(1);
             return;
         }
-        Result alloc = runAllocator(path);
-        Result mapdb = runMapDb(path.toAbsolutePath().getParent());
+        long[] keys = new SplittableRandom(42).longs(COUNT).toArray();
+        byte[] value = new byte[VALUE_BYTES];
+        Durability durability = path.startsWith("/dev/shm") ? Durability.NONE : Durability.PMSYNC;
+        Result[] ours = runOurs(path, durability, keys, value);
+        Result[] mapdb = runMapDb(path.getParent(), keys, value);
         System.out.println();
-        System.out.println("allocator allocate+publish vs MapDB put (not the same work; the collections come in later releases):");
-        System.out.printf(Locale.ROOT, "  allocator allocate(64, slot)  %,14.0f ops/s  (%s)%n", alloc.rate(), alloc.note);
+        System.out.printf(Locale.ROOT, "%,d random long keys -> %d-byte values%n", COUNT, VALUE_BYTES);
+        System.out.printf(Locale.ROOT, "  %-44s %14s %14s%n", "", "puts/s", "gets/s");
+        System.out.printf(Locale.ROOT, "  %-44s %,14.0f %,14.0f%n", "PersistentHashMap (" + durability + ", " + ours[0].note + ")",
+                ours[0].rate(), ours[1].rate());
         if (mapdb == null) {
-            System.out.println("  MapDB HTreeMap.put            not run (MapDB is not on the class path)");
-        } else {
-            System.out.printf(Locale.ROOT, "  MapDB HTreeMap.put (64 B)     %,14.0f ops/s  (%s)%n", mapdb.rate(), mapdb.note);
-            double ratio = alloc.rate() / mapdb.rate();
-            System.out.printf(Locale.ROOT, "  ratio allocator / MapDB       %14.3gx%s%n", ratio,
-                    ratio < 1 ? String.format(Locale.ROOT, " (MapDB %.0fx faster)", 1 / ratio) : "");
+            System.out.println("  MapDB HTreeMap: not run (MapDB is not on the class path)");
+            return;
         }
-        if (alloc.backend == BackendKind.FILE) {
-            System.out.println("  (this pool is an ordinary file: each allocation msyncs its intent record, bitmap word and slot;");
-            System.out.println("   MapDB without transactions never syncs. The default, ./pcw demo, runs both in /dev/shm)");
-        }
+        System.out.printf(Locale.ROOT, "  %-44s %,14.0f %,14.0f%n", "MapDB 3.1.0 HTreeMap (mmap, no transactions)",
+                mapdb[0].rate(), mapdb[1].rate());
+        System.out.printf(Locale.ROOT, "  %-44s %13.1fx %13.1fx%n", "ours / MapDB", ours[0].rate() / mapdb[0].rate(),
+                ours[1].rate() / mapdb[1].rate());
+        System.out.println("(one short run in one JVM; docs/benchmarks.md has the JMH figures, with Chronicle Map and more)");
     }
 
     private static String defaultPool() {
@@ -76,62 +80,45 @@ public final class Demo {
     }
 
     /** What one timed phase did. */
-    private record Result(long ops, long nanos, String note, BackendKind backend) {
+    private record Result(long ops, long nanos, String note) {
         double rate() {
             return ops * 1e9 / Math.max(1, nanos);
         }
     }
 
-    // ---- the allocator ---------------------------------------------------------------------------
-
-    private static Result runAllocator(Path path) throws IOException {
-        Result allocated;
-        try (PoolFile file = PoolFile.create(path, PoolSpec.of(POOL_BYTES))) {
-            BackendKind kind = file.memory().backendKind();
-            System.out.printf(Locale.ROOT, "pool %s: %d MiB, back end %s (%s), durability SYNC%n",
-                    path, POOL_BYTES >> 20, kind, describe(kind));
-            Heap heap = Heap.attach(file);
-            try (Lane lane = heap.acquireLane()) {
-                writeMarker(file, lane);
-                long slots = lane.allocate((long) COUNT * 8, Lane.NO_SLOT);
-                System.out.printf(Locale.ROOT, "slot array: %,d slots at offset %d%n", COUNT, slots);
-
-                long t0 = System.nanoTime();
-                int n = 0;
-                while (n < COUNT) {
-                    lane.allocate(BLOCK, slots + 8L * n);
-                    n++;
-                    if ((n & 1023) == 0 && System.nanoTime() - t0 > PHASE_BUDGET_NANOS) {
-                        break;
-                    }
+    private static Result[] runOurs(Path path, Durability durability, long[] keys, byte[] value) {
+        try (Pool pool = Pool.open(path, PoolOptions.create(POOL_BYTES).withDurability(durability))) {
+            System.out.printf(Locale.ROOT, "pool %s: %d MiB, durability %s, back end %s%n", path, POOL_BYTES >> 20,
+                    durability, pool.stats().backend());
+            PersistentHashMap<Long, byte[]> map = PersistentHashMap.open(pool, MAP, Codecs.LONG, Codecs.BYTES);
+            long t0 = System.nanoTime();
+            int n = 0;
+            while (n < keys.length) {
+                map.put(keys[n++], value);
+                if ((n & 1023) == 0 && System.nanoTime() - t0 > PHASE_BUDGET_NANOS) {
+                    break;
                 }
-                long allocNanos = System.nanoTime() - t0;
-                String note = (kind == BackendKind.SHM ? "SHM: atomic, flushes are no-ops"
-                        : kind + ": durable on return") + (n < COUNT ? ", stopped after " + PHASE_BUDGET_SECONDS + " s" : "");
-                allocated = new Result(n, allocNanos, note, kind);
-                report("allocate(64, slot)", n, allocNanos);
-                printStats("after allocating", heap.stats(), path);
-
-                t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    lane.free(slots + 8L * i);
-                }
-                report("free(slot)", n, System.nanoTime() - t0);
-                lane.freeBlock(slots);
             }
-            printStats("after freeing", heap.stats(), path);
-            heap.close();
+            pool.pmsync();
+            Result puts = new Result(n, System.nanoTime() - t0, n < keys.length ? "stopped after " + PHASE_BUDGET_SECONDS + " s" : "SHADOW");
+            report("PersistentHashMap.put", puts);
+            t0 = System.nanoTime();
+            long found = 0;
+            for (int i = 0; i < n; i++) {
+                found += map.get(keys[i]).length;
+            }
+            Result gets = new Result(n, System.nanoTime() - t0, "");
+            report("PersistentHashMap.get", gets);
+            PoolStats stats = pool.stats();
+            System.out.printf(Locale.ROOT, "  %,d entries, %,d bytes of %,d used (%.0f bytes per entry), %d bytes read back%n",
+                    map.size(), stats.usedBytes(), stats.dataBytes(), stats.usedBytes() / (double) Math.max(1, n), found);
+            System.out.println("the pool is left at " + path + "; open it from another JVM, or the next ./pcw demo replaces it");
+            return new Result[] {puts, gets};
         }
-        System.out.println("the pool is left at " + path + " (holding only the demo's marker block); the next ./pcw demo replaces it");
-        return allocated;
     }
 
-    private static void writeMarker(PoolFile file, Lane lane) {
-        long marker = lane.reserve(BLOCK);
-        byte[] bytes = Arrays.copyOf(MARKER, BLOCK);
-        file.memory().write(bytes, 0, marker, BLOCK);
-        file.memory().flush(marker, BLOCK);
-        lane.publish(marker, Lane.NO_SLOT);
+    private static void report(String what, Result r) {
+        System.out.printf(Locale.ROOT, "  %-24s %,10d in %,8.1f ms: %,12.0f/s%n", what, r.ops, r.nanos / 1e6, r.rate());
     }
 
     /** @return whether {@code path} is free to use (absent, or an earlier demo's pool, now deleted) */
@@ -139,7 +126,15 @@ public final class Demo {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return true;
         }
-        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || !isDemoPool(path)) {
+        boolean ours = false;
+        if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            try (Pool pool = Pool.open(path)) {
+                ours = pool.names().contains(MAP);
+            } catch (PoolException | IllegalStateException e) {
+                ours = false;
+            }
+        }
+        if (!ours) {
             System.err.println("demo: " + path + " exists and is not a pool left by this demo; not touching it. "
                     + "Pass another path: ./pcw demo /path/to/new.pool");
             return false;
@@ -149,77 +144,9 @@ public final class Demo {
         return true;
     }
 
-    private static boolean isDemoPool(Path path) {
-        try (PoolFile file = PoolFile.open(path)) {
-            Heap heap = Heap.attach(file);
-            boolean[] found = {false};
-            byte[] head = new byte[MARKER.length];
-            heap.forEachAllocated(block -> {
-                if (!found[0] && heap.usableSize(block) >= MARKER.length) {
-                    file.memory().read(block, head, 0, head.length);
-                    found[0] = Arrays.equals(head, MARKER);
-                }
-            });
-            heap.close();
-            return found[0];
-        } catch (PoolException | IllegalStateException e) {
-            return false;
-        }
-    }
+    // ---- MapDB ------------------------------------------------------------------------------
 
-    private static String describe(BackendKind kind) {
-        return switch (kind) {
-            case SHM -> "tmpfs: flushes are no-ops, nothing survives a reboot";
-            case FILE -> "ordinary file: every flush is msync(MS_SYNC)";
-            case DAX -> "DAX with MAP_SYNC: flushes are cache-line write-backs";
-            case PMSYNC -> "PMSYNC working image on tmpfs: flushes mark pages dirty, pmsync() makes them durable";
-            case SIMULATED -> "power-loss simulator";
-        };
-    }
-
-    private static void report(String what, long ops, long nanos) {
-        System.out.printf(Locale.ROOT, "%-22s %,10d ops in %,8.1f ms = %,14.0f ops/s%n",
-                what, ops, nanos / 1e6, ops * 1e9 / Math.max(1, nanos));
-    }
-
-    private static void printStats(String when, HeapStats s, Path path) {
-        System.out.printf(Locale.ROOT, "heap %s: %,d blocks allocated (%,d bytes); superblocks %,d total, %,d free, "
-                        + "%,d small, %,d large; lanes held here %d%n",
-                when, s.allocatedBlocks(), s.allocatedBytes(), s.superblocks(), s.freeSuperblocks(),
-                s.smallSuperblocks(), s.largeSuperblocks(), s.lanesHeldHere());
-        System.out.printf(Locale.ROOT, "file: apparent size %,d bytes, allocated on disk %s%n",
-                sizeOf(path), allocatedBytes(path));
-    }
-
-    private static long sizeOf(Path path) {
-        try {
-            return Files.size(path);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    /** st_blocks * 512 through stat(1): Java has no portable attribute for it. */
-    private static String allocatedBytes(Path path) {
-        try {
-            Process p = new ProcessBuilder("stat", "-c", "%b %B", path.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor() != 0) {
-                return "unknown";
-            }
-            String[] f = out.split("\\s+");
-            return String.format(Locale.ROOT, "%,d bytes", Long.parseLong(f[0]) * Long.parseLong(f[1]));
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
-    }
-
-    // ---- MapDB, for context ------------------------------------------------------------------------
-
-    private static Result runMapDb(Path dir) throws IOException {
+    private static Result[] runMapDb(Path dir, long[] keys, byte[] value) throws IOException {
         try {
             Class.forName("org.mapdb.DBMaker", false, Demo.class.getClassLoader());
         } catch (ClassNotFoundException e) {
@@ -227,11 +154,10 @@ public final class Demo {
         }
         Path tmp = Files.createTempDirectory(dir, ".demo-mapdb-");
         try {
-            Result r = MapDbPuts.run(tmp.resolve("demo.mapdb"), COUNT, BLOCK, PHASE_BUDGET_NANOS);
-            System.out.println();
-            report("MapDB HTreeMap.put", r.ops, r.nanos);
-            return new Result(r.ops, r.nanos, "mmap file, no transactions, never synced"
-                    + (r.ops < COUNT ? ", stopped after " + PHASE_BUDGET_SECONDS + " s" : ""), null);
+            Result[] r = MapDbRun.run(tmp.resolve("demo.mapdb"), keys, value, PHASE_BUDGET_NANOS);
+            report("MapDB HTreeMap.put", r[0]);
+            report("MapDB HTreeMap.get", r[1]);
+            return r;
         } finally {
             try (var files = Files.list(tmp)) {
                 for (Path f : files.toList()) {
@@ -243,24 +169,30 @@ public final class Demo {
     }
 
     /** Kept apart so that Demo loads without MapDB on the class path. */
-    private static final class MapDbPuts {
-        static Result run(Path file, int count, int valueBytes, long budgetNanos) {
+    private static final class MapDbRun {
+        static Result[] run(Path file, long[] keys, byte[] value, long budgetNanos) {
             org.mapdb.DB db = org.mapdb.DBMaker.fileDB(file.toFile()).fileMmapEnable().make();
             try {
                 org.mapdb.HTreeMap<Long, byte[]> map = db
                         .hashMap("demo", org.mapdb.Serializer.LONG, org.mapdb.Serializer.BYTE_ARRAY)
                         .createOrOpen();
-                byte[] value = new byte[valueBytes];
                 long t0 = System.nanoTime();
                 int n = 0;
-                while (n < count) {
-                    map.put((long) n, value);
-                    n++;
+                while (n < keys.length) {
+                    map.put(keys[n++], value);
                     if ((n & 1023) == 0 && System.nanoTime() - t0 > budgetNanos) {
                         break;
                     }
                 }
-                return new Result(n, System.nanoTime() - t0, "", null);
+                Result puts = new Result(n, System.nanoTime() - t0, "");
+                t0 = System.nanoTime();
+                long found = 0;
+                for (int i = 0; i < n; i++) {
+                    found += map.get(keys[i]).length;
+                }
+                Result gets = new Result(n, System.nanoTime() - t0, "");
+                System.out.printf(Locale.ROOT, "  MapDB read back %,d bytes%n", found);
+                return new Result[] {puts, gets};
             } finally {
                 db.close();
             }
