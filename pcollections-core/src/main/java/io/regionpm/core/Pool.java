@@ -313,8 +313,8 @@ public final class Pool implements AutoCloseable {
      * ranges durable (in SYNC at once; in PMSYNC at the next {@link #pmsync()}).
      *
      * <p>On a pool opened read-only the region must exist: this returns a read-only view of
-     * its first {@code size} bytes (writes through it throw {@link UnsupportedOperationException},
-     * as for any read-only segment), and a missing name throws {@link PoolException}.
+     * its first {@code size} bytes (writes through it throw the JDK's exception for a read-only
+     * segment, an {@link IllegalArgumentException}), and a missing name throws {@link PoolException}.
      *
      * @param name the region's name
      * @param size its size in bytes; an existing region must be at least this large
