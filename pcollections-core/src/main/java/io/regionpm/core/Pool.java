@@ -115,10 +115,10 @@ public final class Pool implements AutoCloseable {
      * read-only: {@link #drop}, {@link #transaction}, {@link #pmsync()}, {@link #markDirty},
      * {@link #repair}, and creating a region or collection.
      * <ul>
-     *   <li>A pool that needs recovery (a lane held by a process that died, including after a
-     *       power loss) is refused with a {@link PoolException} telling to open it read-write
-     *       once: recovery writes, and without it a dead process's half-done operation would
-     *       be visible.</li>
+     *   <li>A pool that needs recovery (a lane of a process that died, including in a power
+     *       loss, with an operation in flight) is refused with a {@link PoolException} telling
+     *       to open it read-write once: recovery writes, and without it the dead process's
+     *       half-done operation would be visible ({@link PoolRuntime#openReadOnly}).</li>
      *   <li>A PMSYNC pool is read from its working image in {@link PoolOptions#workDir()} when
      *       one exists (the newest state, pmsynced or not), else from the pool file (the last
      *       pmsync), refusing a pool file whose journal holds a committed pmsync not yet
