@@ -1,6 +1,7 @@
 package io.regionpm.alloc;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -299,6 +300,42 @@ public final class Heap implements AutoCloseable {
             }
         }
         return redone;
+    }
+
+    /**
+     * The lanes whose holder is gone: held by a process that is no longer alive, or by an
+     * abandoned heap of this JVM (one that holds no claim here any more). Such a lane may
+     * hold an operation in flight that only its recovery (a write) completes or undoes.
+     * Reads only: usable on a read-only mapping.
+     *
+     * <p>Thread- and process-safety: a snapshot of the lane table; a lane may die or be
+     * recovered right after it is read.
+     *
+     * @return the lane indexes, ascending (empty when every held lane has a live holder)
+     */
+    public int[] lanesOfDeadHolders() {
+        int[] dead = new int[g.laneCount()];
+        int n = 0;
+        for (int m = 0; m < g.laneCount(); m++) {
+            long owner = lanes.record(m).ownerAcquire();
+            boolean gone = owner == token ? !LocalClaims.isHeld(storage, LANE_TABLE, m)
+                    : owner != 0 && !ProcessToken.isProcessAlive(owner);
+            if (gone) {
+                dead[n++] = m;
+            }
+        }
+        return Arrays.copyOf(dead, n);
+    }
+
+    /**
+     * Whether a lane's record holds a valid allocator intent (an allocation or free that its
+     * recovery would redo). Reads only.
+     *
+     * @param lane a lane index
+     * @return true if an intent is pending
+     */
+    public boolean hasIntent(int lane) {
+        return lanes.record(lane).validOp() != LaneRecord.NONE;
     }
 
     /**

@@ -35,16 +35,19 @@ public final class PersistentMemory {
     private final long size;
     private final PersistenceBackend backend;
     private final PersistenceBackend observer;
+    private final boolean readOnly;
 
     private PersistentMemory(MemorySegment segment, PersistenceBackend backend) {
         this.segment = segment;
+        this.readOnly = segment.isReadOnly();
         this.size = segment.byteSize();
         this.backend = backend;
         this.observer = backend.observesStores() ? backend : null;
     }
 
     /**
-     * Wraps a mapped (or, for the simulator, allocated) segment.
+     * Wraps a mapped (or, for the simulator, allocated) segment. A read-only segment (a
+     * {@code READ_ONLY} mapping) gives a read-only memory: see {@link #isReadOnly()}.
      *
      * @param segment the pool's bytes, 8-byte aligned at its start
      * @param backend how flushes reach durable media
@@ -60,6 +63,18 @@ public final class PersistentMemory {
     /** @return the pool's size in bytes */
     public long size() {
         return size;
+    }
+
+    /**
+     * Whether this memory is a read-only mapping. Then every store, atomic update, bulk
+     * write, {@link #writableSlice}, {@link #flush} and {@link #drain} throws
+     * {@link PoolException} (saying the pool is mapped read-only) before touching anything;
+     * loads, {@link #readOnlySlice} and the futex calls work as usual.
+     *
+     * @return true for a read-only mapping
+     */
+    public boolean isReadOnly() {
+        return readOnly;
     }
 
     /** @return the back end in use */
@@ -91,19 +106,19 @@ public final class PersistentMemory {
 
     /** @param offset 8-byte aligned @param value stored plainly */
     public void setLong(long offset, long value) {
-        LONG.set(segment, checkWord(offset, 8), value);
+        LONG.set(segment, storeWord(offset, 8), value);
         stored(offset, 8);
     }
 
     /** @param offset 8-byte aligned @param value stored with release ordering */
     public void setLongRelease(long offset, long value) {
-        LONG.setRelease(segment, checkWord(offset, 8), value);
+        LONG.setRelease(segment, storeWord(offset, 8), value);
         stored(offset, 8);
     }
 
     /** @param offset 8-byte aligned @param value stored with volatile ordering */
     public void setLongVolatile(long offset, long value) {
-        LONG.setVolatile(segment, checkWord(offset, 8), value);
+        LONG.setVolatile(segment, storeWord(offset, 8), value);
         stored(offset, 8);
     }
 
@@ -116,7 +131,7 @@ public final class PersistentMemory {
      * @return whether the word held {@code expected} and now holds {@code value}
      */
     public boolean compareAndSetLong(long offset, long expected, long value) {
-        boolean done = LONG.compareAndSet(segment, checkWord(offset, 8), expected, value);
+        boolean done = LONG.compareAndSet(segment, storeWord(offset, 8), expected, value);
         if (done) {
             stored(offset, 8);
         }
@@ -125,21 +140,21 @@ public final class PersistentMemory {
 
     /** @param offset 8-byte aligned @param delta added atomically @return the previous value */
     public long getAndAddLong(long offset, long delta) {
-        long old = (long) LONG.getAndAdd(segment, checkWord(offset, 8), delta);
+        long old = (long) LONG.getAndAdd(segment, storeWord(offset, 8), delta);
         stored(offset, 8);
         return old;
     }
 
     /** @param offset 8-byte aligned @param mask or-ed atomically @return the previous value */
     public long getAndBitwiseOrLong(long offset, long mask) {
-        long old = (long) LONG.getAndBitwiseOr(segment, checkWord(offset, 8), mask);
+        long old = (long) LONG.getAndBitwiseOr(segment, storeWord(offset, 8), mask);
         stored(offset, 8);
         return old;
     }
 
     /** @param offset 8-byte aligned @param mask and-ed atomically @return the previous value */
     public long getAndBitwiseAndLong(long offset, long mask) {
-        long old = (long) LONG.getAndBitwiseAnd(segment, checkWord(offset, 8), mask);
+        long old = (long) LONG.getAndBitwiseAnd(segment, storeWord(offset, 8), mask);
         stored(offset, 8);
         return old;
     }
@@ -163,19 +178,19 @@ public final class PersistentMemory {
 
     /** @param offset 4-byte aligned @param value stored plainly */
     public void setInt(long offset, int value) {
-        INT.set(segment, checkWord(offset, 4), value);
+        INT.set(segment, storeWord(offset, 4), value);
         stored(offset, 4);
     }
 
     /** @param offset 4-byte aligned @param value stored with release ordering */
     public void setIntRelease(long offset, int value) {
-        INT.setRelease(segment, checkWord(offset, 4), value);
+        INT.setRelease(segment, storeWord(offset, 4), value);
         stored(offset, 4);
     }
 
     /** @param offset 4-byte aligned @param value stored with volatile ordering */
     public void setIntVolatile(long offset, int value) {
-        INT.setVolatile(segment, checkWord(offset, 4), value);
+        INT.setVolatile(segment, storeWord(offset, 4), value);
         stored(offset, 4);
     }
 
@@ -188,7 +203,7 @@ public final class PersistentMemory {
      * @return whether the swap happened
      */
     public boolean compareAndSetInt(long offset, int expected, int value) {
-        boolean done = INT.compareAndSet(segment, checkWord(offset, 4), expected, value);
+        boolean done = INT.compareAndSet(segment, storeWord(offset, 4), expected, value);
         if (done) {
             stored(offset, 4);
         }
@@ -197,7 +212,7 @@ public final class PersistentMemory {
 
     /** @param offset 4-byte aligned @param delta added atomically @return the previous value */
     public int getAndAddInt(long offset, int delta) {
-        int old = (int) INT.getAndAdd(segment, checkWord(offset, 4), delta);
+        int old = (int) INT.getAndAdd(segment, storeWord(offset, 4), delta);
         stored(offset, 4);
         return old;
     }
@@ -211,7 +226,7 @@ public final class PersistentMemory {
 
     /** @param offset any @param value stored plainly */
     public void setByte(long offset, byte value) {
-        segment.set(ValueLayout.JAVA_BYTE, checkRange(offset, 1), value);
+        segment.set(ValueLayout.JAVA_BYTE, storeRange(offset, 1), value);
         stored(offset, 1);
     }
 
@@ -223,7 +238,7 @@ public final class PersistentMemory {
      * @param length bytes
      */
     public void copy(long from, long to, long length) {
-        MemorySegment.copy(segment, checkRange(from, length), segment, checkRange(to, length), length);
+        MemorySegment.copy(segment, checkRange(from, length), segment, storeRange(to, length), length);
         stored(to, length);
     }
 
@@ -262,7 +277,7 @@ public final class PersistentMemory {
      * @param length bytes
      */
     public void write(byte[] src, int index, long offset, int length) {
-        MemorySegment.copy(src, index, segment, ValueLayout.JAVA_BYTE, checkRange(offset, length), length);
+        MemorySegment.copy(src, index, segment, ValueLayout.JAVA_BYTE, storeRange(offset, length), length);
         stored(offset, length);
     }
 
@@ -274,7 +289,7 @@ public final class PersistentMemory {
      * @param value  the byte
      */
     public void fill(long offset, long length, byte value) {
-        segment.asSlice(checkRange(offset, length), length).fill(value);
+        segment.asSlice(storeRange(offset, length), length).fill(value);
         stored(offset, length);
     }
 
@@ -300,7 +315,7 @@ public final class PersistentMemory {
      * @return the writable view
      */
     public MemorySegment writableSlice(long offset, long length) {
-        return segment.asSlice(checkRange(offset, length), length);
+        return segment.asSlice(storeRange(offset, length), length);
     }
 
     /**
@@ -312,7 +327,7 @@ public final class PersistentMemory {
      * @param length bytes
      */
     public void storedThroughView(long offset, long length) {
-        checkRange(offset, length);
+        storeRange(offset, length);
         if (observer != null) {
             observer.stored(offset, length);
         }
@@ -343,7 +358,7 @@ public final class PersistentMemory {
      * @param length bytes
      */
     public void flush(long offset, long length) {
-        checkRange(offset, length);
+        storeRange(offset, length);
         if (observer != null) {
             observer.beforePersistencePoint();
         }
@@ -352,6 +367,9 @@ public final class PersistentMemory {
 
     /** Waits until everything flushed so far is durable (the store fence of the PM model). */
     public void drain() {
+        if (readOnly) {
+            throw readOnlyStore(0, 0);
+        }
         if (observer != null) {
             observer.beforePersistencePoint();
         }
@@ -417,6 +435,25 @@ public final class PersistentMemory {
             throw PoolCorruptedException.badAccess(offset, bytes, bytes, size);
         }
         return offset;
+    }
+
+    private long storeWord(long offset, int bytes) {
+        if (readOnly) {
+            throw readOnlyStore(offset, bytes);
+        }
+        return checkWord(offset, bytes);
+    }
+
+    private long storeRange(long offset, long length) {
+        if (readOnly) {
+            throw readOnlyStore(offset, length);
+        }
+        return checkRange(offset, length);
+    }
+
+    private static PoolException readOnlyStore(long offset, long length) {
+        return new PoolException("the pool is mapped read-only (opened read-only): a write of " + length
+                + " bytes at offset " + offset + " was refused");
     }
 
     private void stored(long offset, long length) {

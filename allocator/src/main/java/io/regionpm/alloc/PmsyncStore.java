@@ -174,6 +174,69 @@ public final class PmsyncStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Maps a {@code PMSYNC} pool for reading only, writing nothing anywhere: no control file,
+     * working image or journal is created, no process entry is taken, no journal is applied.
+     * What is mapped ({@link FileChannel.MapMode#READ_ONLY}, through {@link PoolFile#openReadOnly}):
+     * <ul>
+     *   <li>the working image in {@code workDir}, if it and its control file exist (this
+     *       boot's processes opened the pool): the newest state, every operation that any
+     *       process completed, pmsynced or not, as the read-write processes see it;</li>
+     *   <li>otherwise the pool file itself: the state of the last completed pmsync, provided
+     *       its journal holds no committed batch that is not yet applied;</li>
+     *   <li>a committed, unapplied journal (a power loss or kill during a pmsync's write to the
+     *       pool file, with no working image since) is refused with a {@link PoolException}:
+     *       the pool file may be half updated, and applying the journal is a write. Opening
+     *       the pool read-write once applies it.</li>
+     * </ul>
+     *
+     * <p>Thread-safety: the mapping may be read by any thread until closed. Process-safety:
+     * read-write processes may work on the pool meanwhile (a pmsync never waits for this
+     * reader, which enters no operations, so the reader may see an operation half done in
+     * the working image exactly as a crash would leave it: layers above must read with
+     * their own consistency checks). Crash behaviour: nothing to recover.
+     *
+     * @param pool    the pool file, created with durability {@link PoolSpec#PMSYNC}
+     * @param workDir the work directory the read-write processes use
+     * @return the read-only mapping (of the working image or of the pool file)
+     * @throws PoolException naming the file if the pool is missing, not {@code PMSYNC}, or
+     *                       has a committed journal to apply; {@link PoolFormatException} if
+     *                       the pool file or the working image is invalid or another pool's
+     */
+    public static PoolFile openReadOnly(Path pool, Path workDir) {
+        PoolDescriptor d = readDescriptor(pool);
+        try {
+            ControlIdentity id = ControlIdentity.of(pool, d);
+            Path image = id.imagePath(workDir);
+            if (Files.exists(image) && Files.exists(id.controlPath(workDir))) {
+                return checkedImage(PoolFile.openReadOnly(image), d);
+            }
+            Path journal = journalPath(pool);
+            if (Files.exists(journal)) {
+                try (DurableFile file = DurableFile.READ_ONLY.open(journal)) {
+                    if (new Journal(file, d.uuid(), d.geometry().size() >>> 12).readCommitted() != null) {
+                        throw new PoolException(pool + ": a committed pmsync in " + journal + " is not yet applied to"
+                                + " the pool file (a pmsync was interrupted), and a read-only open writes nothing;"
+                                + " open the pool read-write once to apply it");
+                    }
+                }
+            }
+            return PoolFile.openReadOnly(pool);
+        } catch (IOException e) {
+            throw new PoolException(pool + ": cannot open the PMSYNC pool read-only: " + e.getMessage(), e);
+        }
+    }
+
+    private static PoolFile checkedImage(PoolFile image, PoolDescriptor d) {
+        PoolDescriptor w = image.descriptor();
+        if (!w.uuid().equals(d.uuid()) || w.geometry().size() != d.geometry().size()) {
+            image.close();
+            throw new PoolFormatException(image.path() + ": working image of another pool (UUID " + w.uuid()
+                    + "; the pool file has " + d.uuid() + ")");
+        }
+        return image;
+    }
+
     /** @return the store, or null if the control file was discarded while this waited */
     private static PmsyncStore tryOpen(Path pool, Path workDir, PoolDescriptor d, ControlIdentity id,
                                        DurableFile.Opener opener, Path journalPath, Consumer<PmsyncStep> steps)

@@ -115,6 +115,46 @@ public final class PoolFile implements AutoCloseable {
     }
 
     /**
+     * Opens an existing pool without ever writing to it: the file is opened for reading only
+     * (so a file the user may only read, mode 0444, opens) and mapped
+     * {@link FileChannel.MapMode#READ_ONLY}. No lock is taken and nothing is written, the
+     * header included: the memory is {@linkplain PersistentMemory#isReadOnly() read-only} and
+     * refuses every store and flush with a {@link PoolException}. The back end is probed as
+     * for {@link #open(Path)} ({@link BackendKind#SHM} on tmpfs, else {@link BackendKind#FILE};
+     * never {@link BackendKind#DAX}, whose {@code MAP_SYNC} needs a writable mapping).
+     *
+     * <p>Thread-safety: the memory may be read by any thread until {@link #close()}.
+     * Process-safety: other processes may map the same file read-write and change it at the
+     * same time; this mapping sees their stores as they make them (it shares the page cache).
+     * Crash behaviour: nothing to recover, since nothing was written.
+     *
+     * @param path the pool file (for a PMSYNC pool, see {@link PmsyncStore#openReadOnly})
+     * @return the read-only mapping
+     * @throws PoolException naming the path if it does not exist or cannot be read
+     * @throws PoolFormatException if it is not a valid pool
+     */
+    public static PoolFile openReadOnly(Path path) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            PoolDescriptor d = readHeader(channel, path);
+            Object identity = identity(path);
+            Arena arena = Arena.ofShared();
+            try {
+                MemorySegment seg = channel.map(FileChannel.MapMode.READ_ONLY, 0, d.geometry().size(), arena);
+                PersistenceBackend pb = probe(path) == BackendKind.SHM ? new ShmBackend(identity)
+                        : new MsyncBackend(seg.address(), identity);
+                return new PoolFile(path, arena, PersistentMemory.of(seg, pb), d);
+            } catch (IOException | RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+        } catch (NoSuchFileException e) {
+            throw new PoolException(path + ": no such pool file", e);
+        } catch (IOException e) {
+            throw new PoolException(path + ": cannot open read-only: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads and validates the header of an open pool file ({@link PoolHeader#validate}).
      *
      * @param channel the file, open for reading

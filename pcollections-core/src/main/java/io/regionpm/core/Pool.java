@@ -53,6 +53,9 @@ import io.regionpm.recovery.check.WalkerRegistry;
  * power loss the pool holds what its {@link Durability} promises. Every public method of a
  * closed pool throws {@link PoolClosedException}.
  *
+ * <p>Read-only pools ({@link PoolOptions#readOnly()}) never write a byte of the pool's files:
+ * see {@link #open(Path, PoolOptions)}.
+ *
  * <p>Exceptions: all unchecked, under {@link PoolException} (package {@code io.regionpm.alloc},
  * the lowest module, so that every layer throws the same types).
  */
@@ -98,13 +101,47 @@ public final class Pool implements AutoCloseable {
      * Opens a pool, creating it with {@code options} if the file does not exist. An existing
      * file that is not a valid pool (a zero-length file included) is never overwritten.
      *
+     * <p>With {@link PoolOptions#readOnly()} the pool must exist, and this process never writes
+     * a byte of it: the file is opened for reading only (a file mode 0444 is enough) and mapped
+     * read-only; the process does not register in the pool's process registry, takes no lock,
+     * lane or reader epoch, recovers nothing and leaves the clean-shutdown marker alone, so it
+     * does not count towards {@link PoolOptions#maxProcesses()}. It sees the other processes'
+     * completed operations as they make them. What works:
+     * {@link #names()}, {@link #stats()}, {@link #check()} (which then recovers nothing and may
+     * report a concurrent writer's operation in progress), {@link #region} of an existing
+     * region (a read-only view), {@link #openCollection} of an existing collection, and
+     * {@link #durability()}, {@link #openedClean()}, {@link #path()}, {@link #close()}. Every
+     * method that would write throws {@link PoolException} saying the pool was opened
+     * read-only: {@link #drop}, {@link #transaction}, {@link #pmsync()}, {@link #markDirty},
+     * {@link #repair}, and creating a region or collection.
+     * <ul>
+     *   <li>A pool that needs recovery (a lane of a process that died, including in a power
+     *       loss, with an operation in flight) is refused with a {@link PoolException} telling
+     *       to open it read-write once: recovery writes, and without it the dead process's
+     *       half-done operation would be visible ({@link PoolRuntime#openReadOnly}).</li>
+     *   <li>A PMSYNC pool is read from its working image in {@link PoolOptions#workDir()} when
+     *       one exists (the newest state, pmsynced or not), else from the pool file (the last
+     *       pmsync), refusing a pool file whose journal holds a committed pmsync not yet
+     *       applied ({@link PmsyncStore#openReadOnly}).</li>
+     *   <li>Without the directory mutex and reader epochs, reads are unprotected against a
+     *       concurrent writer freeing what they read: the root directory's walk detects that by
+     *       its entries' checksums and starts over; collections rely on their own version
+     *       checks.</li>
+     * </ul>
+     *
      * @param path    the pool file
-     * @param options how to open it, and to create it if absent (null: must exist)
+     * @param options how to open it, and to create it if absent (null: must exist; never
+     *                created when read-only)
      * @return the pool
      * @throws io.regionpm.alloc.PoolFormatException if the file exists and is not a valid pool
+     * @throws PoolException naming the path if it does not exist (and is not to be created), or,
+     *                       read-only, if it cannot be read or needs recovery
      */
     public static Pool open(Path path, PoolOptions options) {
         Objects.requireNonNull(path, "path");
+        if (options != null && options.readOnly()) {
+            return openReadOnly(path, options);
+        }
         if (options != null && !Files.exists(path)) {
             PoolFile.openOrCreate(path, options.spec()).close();
         }
@@ -130,6 +167,19 @@ public final class Pool implements AutoCloseable {
             }
             PoolRuntime rt = PoolRuntime.open(file, timeout);
             return started(new Pool(path, file, null, rt, durability, readOnly));
+        } catch (RuntimeException | Error e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static Pool openReadOnly(Path path, PoolOptions options) {
+        Durability durability = Durability.ofCode(readDescriptor(path).durability());
+        PoolFile file = durability == Durability.PMSYNC ? PmsyncStore.openReadOnly(path, options.workDir())
+                : PoolFile.openReadOnly(path);
+        try {
+            PoolRuntime rt = PoolRuntime.openReadOnly(file.memory(), path.toString(), options.lockTimeout());
+            return new Pool(path, file, null, rt, durability, true);
         } catch (RuntimeException | Error e) {
             file.close();
             throw e;
@@ -251,9 +301,10 @@ public final class Pool implements AutoCloseable {
      * {@link Durability#NONE} there is nothing to persist to, so it returns at once.
      *
      * @throws IllegalStateException if called inside a transaction
+     * @throws PoolException         if the pool was opened read-only (a pmsync writes the pool file)
      */
     public void pmsync() {
-        checkOpen();
+        checkWritable();
         if (store != null) {
             if (rt.current() != null) {
                 throw new IllegalStateException("pmsync() inside a transaction: call it after the transaction");
@@ -267,19 +318,28 @@ public final class Pool implements AutoCloseable {
      * absent, that the caller reads and writes directly; {@link #markDirty} makes written
      * ranges durable (in SYNC at once; in PMSYNC at the next {@link #pmsync()}).
      *
+     * <p>On a pool opened read-only the region must exist: this returns a read-only view of
+     * its first {@code size} bytes (writes through it throw the JDK's exception for a read-only
+     * segment, an {@link IllegalArgumentException}), and a missing name throws {@link PoolException}.
+     *
      * @param name the region's name
      * @param size its size in bytes; an existing region must be at least this large
-     * @return a writable view of the region, valid until the pool is closed
+     * @return a writable view of the region (read-only if the pool is), valid until the pool is closed
      * @throws IllegalStateException                if the name belongs to another type, or the region is smaller
      * @throws io.regionpm.alloc.PoolFullException  if the pool has no room (nothing changed)
+     * @throws PoolException                        read-only, if there is no region of that name
      */
     public MemorySegment region(String name, long size) {
-        checkWritable();
+        checkOpen();
         checkName(name);
         if (size <= 0) {
             throw new IllegalArgumentException("size must be positive: " + size);
         }
         PersistentMemory pm = rt.memory();
+        if (readOnly) {
+            DirectoryEntry e = existing(name, "region");
+            return pm.readOnlySlice(regionBlock(pm, e, size), size);
+        }
         long block = rt.transaction(() -> {
             DirectoryEntry e = directory.find(name);
             if (e == null) {
@@ -289,15 +349,29 @@ public final class Pool implements AutoCloseable {
                 pm.setLong(e.rootSlot(), b);
                 return b;
             }
-            checkType(e, RawRegionType.NAME);
-            long b = pm.getLong(e.rootSlot());
-            long created = Long.parseLong(e.keyCodec().substring("size=".length()));
-            if (created < size) {
-                throw new IllegalStateException("region " + name + " has " + created + " bytes, not " + size);
-            }
-            return b;
+            return regionBlock(pm, e, size);
         });
         return pm.writableSlice(block, size);
+    }
+
+    private static long regionBlock(PersistentMemory pm, DirectoryEntry e, long size) {
+        checkType(e, RawRegionType.NAME);
+        long b = pm.getLongAcquire(e.rootSlot());
+        long created = Long.parseLong(e.keyCodec().substring("size=".length()));
+        if (created < size) {
+            throw new IllegalStateException("region " + e.name() + " has " + created + " bytes, not " + size);
+        }
+        return b;
+    }
+
+    /** A read-only pool's live entry of {@code name}, or a PoolException: creating it would write. */
+    private DirectoryEntry existing(String name, String what) {
+        DirectoryEntry e = directory.findUnlocked(name);
+        if (e == null) {
+            throw new PoolException(path + ": the pool was opened read-only: there is no " + what + " named " + name
+                    + ", and creating one is refused");
+        }
+        return e;
     }
 
     /**
@@ -307,9 +381,10 @@ public final class Pool implements AutoCloseable {
      * @param region a view returned by {@link #region}
      * @param offset first byte, relative to the region
      * @param length bytes
+     * @throws PoolException if the pool was opened read-only
      */
     public void markDirty(MemorySegment region, long offset, long length) {
-        checkOpen();
+        checkWritable();
         Objects.checkFromIndexSize(offset, length, region.byteSize());
         PersistentMemory pm = rt.memory();
         long at = pm.offsetOf(region) + offset;
@@ -330,27 +405,41 @@ public final class Pool implements AutoCloseable {
      * @return the handle
      * @throws IllegalStateException if the name exists with another type, codecs or an
      *                               explicitly different strategy
+     * @throws PoolException         on a pool opened read-only, if the name does not exist
+     *                               (creating it would write); an existing one opens
      */
     public CollectionHandle openCollection(String name, String type, String keyCodec, String valueCodec,
                                            UpdateStrategy strategy, UpdateStrategy defaultStrategy) {
-        checkWritable();
+        checkOpen();
         checkName(name);
-        DirectoryEntry e = rt.transaction(() -> {
-            DirectoryEntry found = directory.find(name);
-            if (found == null) {
-                return directory.create(name, type, keyCodec, valueCodec, strategy == null ? defaultStrategy : strategy);
-            }
-            checkType(found, type);
-            if (!found.keyCodec().equals(keyCodec) || !found.valueCodec().equals(valueCodec)) {
-                throw new IllegalStateException(name + " was created with codecs (" + found.keyCodec() + ", "
-                        + found.valueCodec() + "), not (" + keyCodec + ", " + valueCodec + ")");
-            }
-            if (strategy != null && strategy != found.strategy()) {
-                throw new IllegalStateException(name + " was created with strategy " + found.strategy() + ", not " + strategy);
-            }
-            return found;
-        });
+        DirectoryEntry e;
+        if (readOnly) {
+            e = checkMatches(existing(name, "collection"), type, keyCodec, valueCodec, strategy);
+        } else {
+            e = rt.transaction(() -> {
+                DirectoryEntry found = directory.find(name);
+                if (found == null) {
+                    return directory.create(name, type, keyCodec, valueCodec,
+                            strategy == null ? defaultStrategy : strategy);
+                }
+                return checkMatches(found, type, keyCodec, valueCodec, strategy);
+            });
+        }
         return new CollectionHandle(e.name(), e.type(), e.keyCodec(), e.valueCodec(), e.strategy(), e.rootSlot());
+    }
+
+    private static DirectoryEntry checkMatches(DirectoryEntry found, String type, String keyCodec, String valueCodec,
+                                               UpdateStrategy strategy) {
+        String name = found.name();
+        checkType(found, type);
+        if (!found.keyCodec().equals(keyCodec) || !found.valueCodec().equals(valueCodec)) {
+            throw new IllegalStateException(name + " was created with codecs (" + found.keyCodec() + ", "
+                    + found.valueCodec() + "), not (" + keyCodec + ", " + valueCodec + ")");
+        }
+        if (strategy != null && strategy != found.strategy()) {
+            throw new IllegalStateException(name + " was created with strategy " + found.strategy() + ", not " + strategy);
+        }
+        return found;
     }
 
     private static void checkType(DirectoryEntry e, String type) {
@@ -400,7 +489,9 @@ public final class Pool implements AutoCloseable {
     /**
      * Checks the whole pool: header, allocator tables, lane logs, and every collection from the
      * root directory through its type's walker (types this JVM has not loaded are reported as
-     * problems). Reads only; dead processes' lanes are recovered first.
+     * problems). Reads only; dead processes' lanes are recovered first, except on a pool
+     * opened read-only, which recovers nothing (its open refused a pool with dead lanes; a
+     * writer's operation in progress meanwhile may then be reported).
      *
      * @return the report: problems, leaked blocks, dangling references
      */
@@ -422,7 +513,9 @@ public final class Pool implements AutoCloseable {
 
     private PoolChecker checker() {
         checkOpen();
-        rt.recoverDeadLanes();
+        if (!readOnly) {
+            rt.recoverDeadLanes();
+        }
         WalkerRegistry walkers = CollectionTypes.walkers().register(DIRECTORY_TYPE, BlockWalker.chain());
         return rt.checker(walkers);
     }
@@ -471,7 +564,10 @@ public final class Pool implements AutoCloseable {
         return name;
     }
 
-    /** Closes the pool in this process (the last process to close marks it cleanly shut down). */
+    /**
+     * Closes the pool in this process (the last process to close marks it cleanly shut down;
+     * a read-only pool just unmaps it).
+     */
     @Override
     public void close() {
         if (closed) {

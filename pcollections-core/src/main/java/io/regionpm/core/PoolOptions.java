@@ -23,8 +23,10 @@ import io.regionpm.alloc.PoolSpec;
  * @param lanes        concurrent operations across all processes (default 64)
  * @param maxProcesses processes that may have the pool open at once (default 64)
  * @param laneLogBytes transaction log bytes per lane, a multiple of 4096, or 0 for automatic
- * @param readOnly     refuse every mutating call (default false; the file is still mapped
- *                     read-write for the process registry and locks)
+ * @param readOnly     open an existing pool without ever writing to it (default false): the file is
+ *                     opened for reading and mapped read-only, never created, this process is not
+ *                     registered and recovers nothing, and every mutating call throws
+ *                     {@link io.regionpm.alloc.PoolException}; see {@link Pool#open(Path, PoolOptions)}
  * @param workDir      for PMSYNC pools: the tmpfs directory of the shared working image and
  *                     its control file (default {@code /dev/shm}); every process must use the same
  */
@@ -77,6 +79,16 @@ public record PoolOptions(long size, Durability durability, Duration lockTimeout
     public static PoolOptions create(long size) {
         return new PoolOptions(size, Durability.SYNC, DEFAULT_LOCK_TIMEOUT, PoolSpec.DEFAULT_LANES,
                 PoolGeometry.DEFAULT_REGISTRY_ENTRIES, 0, false, PmsyncStore.DEFAULT_WORK_DIR);
+    }
+
+    /**
+     * Options to open an existing pool read-only ({@link #readOnly()} true), every other value
+     * at its default; the creation options are unused, since a read-only open never creates.
+     *
+     * @return the options
+     */
+    public static PoolOptions forReading() {
+        return create(PoolGeometry.MIN_SIZE).withReadOnly(true);
     }
 
     /** @param d durability @return a copy with it */

@@ -64,6 +64,16 @@ final class LaneLog {
         return log;
     }
 
+    /**
+     * Whether the log holds records (an operation in flight, or one whose recovery is not
+     * finished), reading only: nothing is formatted or recovered.
+     *
+     * @return true if recovery of this lane would have work to do on its log
+     */
+    boolean hasRecords() {
+        return pm.getLongAcquire(at + LOG) != 0 && TornbitLog.open(pm, at + LOG, logBytes).hasRecords();
+    }
+
     /** @return the offset of the free-progress word (a slot for the allocator's frees) */
     long progressSlot() {
         return at + PROGRESS;

@@ -2,6 +2,7 @@ package io.regionpm.recovery;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -12,6 +13,7 @@ import io.regionpm.alloc.LaneRecovery;
 import io.regionpm.alloc.LaneRepair;
 import io.regionpm.alloc.PersistentMemory;
 import io.regionpm.alloc.PoolClosedException;
+import io.regionpm.alloc.PoolException;
 import io.regionpm.alloc.PoolFile;
 import io.regionpm.alloc.PoolGeometry;
 import io.regionpm.recovery.check.CheckRoot;
@@ -29,6 +31,9 @@ import io.regionpm.recovery.check.WalkerRegistry;
  * number of processes (up to the registry's size) open the same pool at once. Crash
  * behaviour: a process that dies at any instant leaves lanes that the next process to find
  * them recovers (committed transactions redone, others undone); a power loss likewise.
+ *
+ * <p>Read-only runtimes ({@link #openReadOnly}) write nothing to the pool: they do not
+ * register, recover, lock, take lanes or reader epochs, and refuse transactions.
  */
 public final class PoolRuntime implements AutoCloseable {
     /** The checker type of a block waiting in a lane's limbo (it holds no pointers). */
@@ -44,17 +49,22 @@ public final class PoolRuntime implements AutoCloseable {
     private final Duration lockTimeout;
     private final LocalLocks localLocks = new LocalLocks();
     private final ThreadLocal<Transaction> current = new ThreadLocal<>();
+    private final String source;
+    private final boolean readOnly;
     private volatile Registration registration;
     private volatile boolean closed;
     private boolean openedClean;
 
     private final OperationBarrier barrier;
 
-    private PoolRuntime(PersistentMemory pm, String source, Duration lockTimeout, OperationBarrier barrier) {
+    private PoolRuntime(PersistentMemory pm, String source, Duration lockTimeout, OperationBarrier barrier,
+                        boolean readOnly) {
         if (lockTimeout.isNegative() || lockTimeout.isZero()) {
             throw new IllegalArgumentException("lockTimeout must be positive: " + lockTimeout);
         }
         this.pm = pm;
+        this.source = source;
+        this.readOnly = readOnly;
         this.lockTimeout = lockTimeout;
         this.barrier = barrier;
         this.heap = Heap.attach(pm, source, new Recovery());
@@ -90,7 +100,7 @@ public final class PoolRuntime implements AutoCloseable {
      * @return the runtime
      */
     public static PoolRuntime open(PersistentMemory pm, String source, Duration lockTimeout, OperationBarrier barrier) {
-        PoolRuntime runtime = new PoolRuntime(pm, source, lockTimeout, barrier);
+        PoolRuntime runtime = new PoolRuntime(pm, source, lockTimeout, barrier, false);
         barrier.enter();
         try {
             runtime.start();
@@ -109,6 +119,79 @@ public final class PoolRuntime implements AutoCloseable {
      */
     public static PoolRuntime open(PoolFile file, Duration lockTimeout) {
         return open(file.memory(), file.path().toString(), lockTimeout);
+    }
+
+    /**
+     * Opens a pool for reading only, writing nothing to it (the memory may be a read-only
+     * mapping, {@link io.regionpm.alloc.PoolFile#openReadOnly}): this process is not
+     * registered, the open count and clean-shutdown marker are left alone, no lane is taken
+     * and nothing is recovered. {@link #transaction}, {@link #recoverDeadLanes} and everything
+     * else that writes throw {@link PoolException}; {@link #enterRead()} takes no reader epoch
+     * (see there).
+     *
+     * <p>Recovery is a write, so a pool that needs it is refused: if a lane held by a process
+     * that is no longer alive (killed, or every process gone in a power loss) has work in
+     * flight (a valid allocator intent, or records in its transaction log), that operation
+     * would be visible half done, and this throws a {@link PoolException} telling to open the
+     * pool read-write once (that open recovers every dead lane). Dead holders' lanes with
+     * nothing in flight (a process killed between operations) are harmless to readers and
+     * accepted. The check is made once, at open: a writer that dies later leaves its
+     * half-done operation visible to this reader until some read-write process recovers it.
+     *
+     * <p>Thread-safety: safe. Process-safety: any number of read-only runtimes, beside any
+     * number of read-write ones, in any processes; they do not count towards the registry's
+     * size. Crash behaviour: a read-only process leaves nothing behind.
+     *
+     * @param pm          the pool's memory (read-only or not; nothing is written either way)
+     * @param source      a name for messages
+     * @param lockTimeout kept for {@link #lockTimeout()}; read-only runtimes wait for no lock
+     * @return the runtime
+     * @throws io.regionpm.alloc.PoolFormatException if the header is invalid
+     * @throws PoolException if a lane is held by a dead process (recovery needed)
+     */
+    public static PoolRuntime openReadOnly(PersistentMemory pm, String source, Duration lockTimeout) {
+        PoolRuntime runtime = new PoolRuntime(pm, source, lockTimeout, OperationBarrier.NONE, true);
+        runtime.openedClean = runtime.root.cleanMarker();
+        int[] dead = runtime.lanesWithWorkInFlight();
+        if (dead.length > 0) {
+            runtime.close();
+            throw new PoolException(source + ": lanes " + Arrays.toString(dead) + " are held by processes that are no"
+                    + " longer alive, and may hold operations in flight that only recovery (a write) can finish or"
+                    + " undo; a read-only open writes nothing: open the pool read-write once to recover them");
+        }
+        return runtime;
+    }
+
+    /**
+     * Opens a read-only mapped pool file for reading only ({@link #openReadOnly(PersistentMemory,
+     * String, Duration)}); the caller closes the file after this runtime.
+     *
+     * @param file        the file, typically from {@link io.regionpm.alloc.PoolFile#openReadOnly}
+     * @param lockTimeout kept for {@link #lockTimeout()}
+     * @return the runtime
+     * @throws PoolException if a lane is held by a dead process (recovery needed)
+     */
+    public static PoolRuntime openReadOnly(PoolFile file, Duration lockTimeout) {
+        return openReadOnly(file.memory(), file.path().toString(), lockTimeout);
+    }
+
+    /** The lanes of dead holders whose recovery has work to do: an allocator intent or log records. */
+    private int[] lanesWithWorkInFlight() {
+        return Arrays.stream(heap.lanesOfDeadHolders())
+                .filter(lane -> heap.hasIntent(lane) || new LaneLog(pm, g, lane).hasRecords())
+                .toArray();
+    }
+
+    /** @return whether this runtime was opened read-only ({@link #openReadOnly}) */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    private void checkWritable(String what) {
+        checkOpen();
+        if (readOnly) {
+            throw new PoolException(source + ": the pool was opened read-only: " + what + " refused");
+        }
     }
 
     private void start() {
@@ -167,10 +250,18 @@ public final class PoolRuntime implements AutoCloseable {
      * Enters a read of shadow structures: until the guard is closed, no block that a
      * transaction retires from now on is freed (in any process).
      *
+     * <p>Read-only runtimes take no reader epoch (that is a write to the pool): the guard
+     * they return protects nothing, and blocks a writer retires may be freed and reused while
+     * the read goes on. Readers of SHADOW structures in read-only mode therefore rely on the
+     * collections' own version checks (validate what was read, retry when it changed).
+     *
      * @return the guard; close it when the read is done
      */
     public ReaderEpochs.ReadGuard enterRead() {
         checkOpen();
+        if (readOnly) {
+            return readerEpochs.untracked();
+        }
         return readerEpochs.enter(registration);
     }
 
@@ -210,7 +301,7 @@ public final class PoolRuntime implements AutoCloseable {
      * @return what body returned, once committed
      */
     public <T> T transaction(Supplier<T> body) {
-        checkOpen();
+        checkWritable("transaction()");
         if (current.get() != null) {
             return body.get();
         }
@@ -281,8 +372,10 @@ public final class PoolRuntime implements AutoCloseable {
      * returns, every lane that was dead when it was called is recovered.
      *
      * @return lanes with an allocator intent redone
+     * @throws PoolException if this runtime is read-only
      */
     public int recoverDeadLanes() {
+        checkWritable("recovering dead lanes");
         int[] redone = {0};
         barrier.enter();
         try {

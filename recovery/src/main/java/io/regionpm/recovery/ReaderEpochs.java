@@ -241,6 +241,18 @@ public final class ReaderEpochs {
     }
 
     /**
+     * A guard that tracks nothing (for read-only runtimes, which write no reader slot): it
+     * keeps no block from being freed, and closing it does nothing.
+     *
+     * @return a closed guard whose epoch is the global epoch now
+     */
+    public ReadGuard untracked() {
+        ReadGuard guard = new ReadGuard(-1, pm.getLongAcquire(epochAt));
+        guard.open = false;
+        return guard;
+    }
+
+    /**
      * One read in progress; {@link #close} ends it. For the thread that entered; closing
      * twice is harmless.
      */

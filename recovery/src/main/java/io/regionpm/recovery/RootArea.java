@@ -77,6 +77,15 @@ public final class RootArea {
         return clean;
     }
 
+    /**
+     * Reads the clean-shutdown marker without taking it (read-only opens).
+     *
+     * @return true if the last process to close the pool did so cleanly and none opened it since
+     */
+    public boolean cleanMarker() {
+        return pm.getLongAcquire(at + CLEAN) == 1;
+    }
+
     /** Sets the clean-shutdown marker durably (by the last process to close). */
     public void setCleanMarker() {
         pm.setLongRelease(at + CLEAN, 1);

@@ -2,6 +2,8 @@ package io.regionpm.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
 
 import io.regionpm.alloc.PersistentMemory;
 import io.regionpm.alloc.PoolCorruptedException;
@@ -22,7 +24,13 @@ import io.regionpm.recovery.check.CheckRoot;
  * leak and the drop is finished by the next process that knows the type.
  *
  * <p>Thread- and process-safety: every operation runs in a transaction that holds the
- * directory mutex. Heap use: one entry at a time (the directory is walked, not cached).
+ * directory mutex. On a read-only runtime ({@link PoolRuntime#isReadOnly()}), which can take
+ * neither, {@link #names}, {@link #checkRoots} and {@link #findUnlocked} walk the list
+ * without them, reading each link with acquire ordering: entries are written in full and
+ * checksummed before they are linked, so a walk sees every entry whose creation completed
+ * before it began; an entry that a concurrent drop frees and the allocator reuses fails its
+ * checksum, and the walk starts over (at most {@link #UNLOCKED_ATTEMPTS} times). Heap use:
+ * one entry at a time (the directory is walked, not cached).
  */
 public final class RootDirectory {
     /** Root slot of the directory's head. */
@@ -30,6 +38,8 @@ public final class RootDirectory {
     /** First root slot of the directory mutex (it takes two). */
     public static final int MUTEX_SLOT = 1;
     private static final int DROP_BUDGET = 256;
+    /** How often a walk without the mutex starts over after reading a freed entry. */
+    static final int UNLOCKED_ATTEMPTS = 64;
 
     private final PoolRuntime rt;
     private final PersistentMemory pm;
@@ -51,18 +61,51 @@ public final class RootDirectory {
 
     /** Walks the directory inside {@code tx} (which holds the mutex), with a cycle guard. */
     private void walk(Transaction tx, EntryVisitor visitor) {
+        walk(tx::getLong, visitor);
+    }
+
+    /** Walks the directory reading words through {@code word}, with a cycle guard. */
+    private void walk(LongUnaryOperator word, EntryVisitor visitor) {
         long slot = head;
         long limit = rt.geometry().dataBytes() / 16;
-        for (long at = tx.getLong(slot), n = 0; at != 0; at = tx.getLong(slot), n++) {
+        for (long at = word.applyAsLong(slot), n = 0; at != 0; at = word.applyAsLong(slot), n++) {
             if (n > limit) {
                 throw new PoolCorruptedException("the root directory has a cycle");
             }
             DirectoryEntry e = DirectoryEntry.read(pm, at, rt.heap().usableSize(at));
-            if (visitor.visit(e, tx.getLong(at + DirectoryEntry.STATE), slot)) {
+            if (visitor.visit(e, word.applyAsLong(at + DirectoryEntry.STATE), slot)) {
                 return;
             }
             slot = at + DirectoryEntry.NEXT;
         }
+    }
+
+    /**
+     * Runs a walk without the mutex (read-only runtimes), starting over when it read an entry
+     * that a concurrent drop freed (and the allocator reused) meanwhile.
+     */
+    private <T> T unlocked(Supplier<T> walk) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return walk.get();
+            } catch (PoolCorruptedException e) {
+                if (attempt >= UNLOCKED_ATTEMPTS) {
+                    throw e;
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private List<String> liveNames(LongUnaryOperator word) {
+        List<String> names = new ArrayList<>();
+        walk(word, (e, state, prev) -> {
+            if (state == DirectoryEntry.LIVE) {
+                names.add(e.name());
+            }
+            return false;
+        });
+        return names;
     }
 
     private Transaction locked() {
@@ -71,17 +114,38 @@ public final class RootDirectory {
         return tx;
     }
 
-    /** @return the names of live entries (in a transaction of their own) */
+    /**
+     * @return the names of live entries (in a transaction of their own; on a read-only
+     *         runtime, walked without the mutex)
+     */
     public List<String> names() {
+        if (rt.isReadOnly()) {
+            return unlocked(() -> liveNames(pm::getLongAcquire));
+        }
         return rt.transaction(() -> {
-            List<String> names = new ArrayList<>();
-            walk(locked(), (e, state, prev) -> {
-                if (state == DirectoryEntry.LIVE) {
-                    names.add(e.name());
+            Transaction tx = locked();
+            return liveNames(tx::getLong);
+        });
+    }
+
+    /**
+     * Finds a live entry without a transaction or the mutex (for read-only runtimes; see the
+     * class comment).
+     *
+     * @param name a name
+     * @return its live entry, or null
+     */
+    public DirectoryEntry findUnlocked(String name) {
+        return unlocked(() -> {
+            DirectoryEntry[] found = {null};
+            walk(pm::getLongAcquire, (e, state, prev) -> {
+                if (state == DirectoryEntry.LIVE && e.name().equals(name)) {
+                    found[0] = e;
+                    return true;
                 }
                 return false;
             });
-            return names;
+            return found[0];
         });
     }
 
@@ -135,18 +199,27 @@ public final class RootDirectory {
      * The checker roots of every entry, live or being dropped (a dropping collection's blocks
      * are still allocated until its drop finishes).
      *
-     * @return one root per entry, named after it and typed with its collection type
+     * @return one root per entry, named after it and typed with its collection type (on a
+     *         read-only runtime, walked without the mutex)
      */
     public List<CheckRoot> checkRoots() {
+        if (rt.isReadOnly()) {
+            return unlocked(() -> checkRoots(pm::getLongAcquire));
+        }
         return rt.transaction(() -> {
-            List<CheckRoot> roots = new ArrayList<>();
-            walk(locked(), (e, state, prev) -> {
-                roots.add(new CheckRoot(e.name() + (state == DirectoryEntry.DROPPING ? " (dropping)" : ""), e.type(),
-                        e.rootSlot()));
-                return false;
-            });
-            return roots;
+            Transaction tx = locked();
+            return checkRoots(tx::getLong);
         });
+    }
+
+    private List<CheckRoot> checkRoots(LongUnaryOperator word) {
+        List<CheckRoot> roots = new ArrayList<>();
+        walk(word, (e, state, prev) -> {
+            roots.add(new CheckRoot(e.name() + (state == DirectoryEntry.DROPPING ? " (dropping)" : ""), e.type(),
+                    e.rootSlot()));
+            return false;
+        });
+        return roots;
     }
 
     /** Finishes every interrupted drop whose type this JVM knows. */

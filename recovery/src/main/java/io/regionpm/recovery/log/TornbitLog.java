@@ -186,6 +186,17 @@ public final class TornbitLog implements RecordLog {
         return records;
     }
 
+    /**
+     * Whether a valid record starts at the head: what {@link #recover} would find at least one
+     * record. Reads only (usable on a read-only mapping), on an opened log before or instead of
+     * its recovery; a snapshot if another process appends meanwhile.
+     *
+     * @return true if the log holds at least one record
+     */
+    public boolean hasRecords() {
+        return read(region.head(), region.limit()) > 0;
+    }
+
     /** Decodes the record at {@code position} into {@link #scratch}; @return its value count, or -1 */
     private int read(long position, long limit) {
         if (position >= limit) {

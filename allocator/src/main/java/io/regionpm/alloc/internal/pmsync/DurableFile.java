@@ -31,6 +31,9 @@ public interface DurableFile extends Closeable {
     Opener CHANNELS = path -> new ChannelFile(path, FileChannel.open(path, StandardOpenOption.READ,
             StandardOpenOption.WRITE));
 
+    /** The real files opened for reading only (a read-only look at a journal). */
+    Opener READ_ONLY = path -> new ChannelFile(path, FileChannel.open(path, StandardOpenOption.READ));
+
     /** @return the file's path, for messages */
     Path path();
 
