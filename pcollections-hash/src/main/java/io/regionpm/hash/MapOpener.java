@@ -1,6 +1,7 @@
 package io.regionpm.hash;
 
 import io.regionpm.alloc.PersistentMemory;
+import io.regionpm.alloc.PoolException;
 import io.regionpm.core.Pool;
 import io.regionpm.core.UpdateStrategy;
 import io.regionpm.core.spi.CollectionHandle;
@@ -32,6 +33,15 @@ final class MapOpener {
         }
         PoolRuntime rt = pool.runtime();
         CollectionHandle[] handle = new CollectionHandle[1];
+        if (rt.isReadOnly()) {
+            handle[0] = pool.openCollection(name, type.name(), keyId, valueId, strategy, UpdateStrategy.SHADOW);
+            long header = rt.memory().getLongAcquire(handle[0].rootSlot());
+            if (header == 0) {
+                throw new PoolException(pool.path() + ": " + name + " has no header yet (its creator died before"
+                        + " finishing); open the pool read-write once");
+            }
+            return engine(rt, header, type, handle[0]);
+        }
         long header = rt.transaction(() -> {
             handle[0] = pool.openCollection(name, type.name(), keyId, valueId, strategy, UpdateStrategy.SHADOW);
             Transaction tx = rt.current();
@@ -42,8 +52,12 @@ final class MapOpener {
             }
             return h;
         });
+        return engine(rt, header, type, handle[0]);
+    }
+
+    private static HashEngine engine(PoolRuntime rt, long header, HashMapType type, CollectionHandle handle) {
         PersistentMemory pm = rt.memory();
         MapHeader.validate(pm, header, rt.heap().usableSize(header), type.kind());
-        return new HashEngine(rt, header, type.kind(), handle[0].strategy());
+        return new HashEngine(rt, header, type.kind(), handle.strategy());
     }
 }

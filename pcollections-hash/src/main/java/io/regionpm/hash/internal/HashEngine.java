@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import io.regionpm.alloc.PersistentMemory;
 import io.regionpm.alloc.PoolCorruptedException;
+import io.regionpm.alloc.PoolException;
 import io.regionpm.core.UpdateStrategy;
 import io.regionpm.core.spi.OutOfLineValues;
 import io.regionpm.recovery.PoolRuntime;
@@ -156,7 +157,16 @@ public final class HashEngine {
                 return result;
             }
         }
+        checkCanLock(stripe);
         return underLock(s, () -> read(k, reader));
+    }
+
+    /** A read-only process cannot take locks nor recover: it reports a stripe it cannot read. */
+    private void checkCanLock(long stripe) {
+        if (rt.isReadOnly()) {
+            throw new PoolException("hash map stripe at " + stripe + " stays locked for changes (its writer died?) and"
+                    + " this process opened the pool read-only: open it read-write once to recover");
+        }
     }
 
     /**
@@ -610,6 +620,7 @@ public final class HashEngine {
                 }
             }
         }
+        checkCanLock(stripe);
         underLock(s, () -> {
             sink.reset();
             walkClass(stripe, modulus, cls, sink, rt.current());
