@@ -6,10 +6,8 @@ import java.util.concurrent.locks.Lock;
 
 import org.eclipse.collections.api.list.primitive.MutableLongList;
 import org.eclipse.collections.api.map.primitive.MutableLongLongMap;
-import org.eclipse.collections.api.set.primitive.MutableLongSet;
 import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.LongLongHashMap;
-import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
 import io.regionpm.alloc.Lane;
 import io.regionpm.alloc.PersistentMemory;
@@ -47,14 +45,14 @@ public final class Transaction {
     private final long[] scratch;
     private final TxRecords.Collected undo = new TxRecords.Collected();
     private final MutableLongList inPlace = new LongArrayList();
-    private final MutableLongLongMap redo = new LongLongHashMap();
+    private final WordMap redo = new WordMap();
     private final MutableLongLongMap allocated = new LongLongHashMap();
     private final MutableLongList frees = new LongArrayList();
     private final MutableLongList retired = new LongArrayList();
     private final List<HeldLock> locks = new ArrayList<>();
     private final List<Runnable> committing = new ArrayList<>();
     private final List<Runnable> ended = new ArrayList<>();
-    private final MutableLongSet touched = new LongHashSet();
+    private final WordMap touched = new WordMap();
     private boolean logged;
     private boolean active = true;
     private boolean durable;
@@ -89,7 +87,7 @@ public final class Transaction {
         locks.clear();
         committing.clear();
         ended.clear();
-        if (redo.size() > REUSE_BOUND || allocated.size() > REUSE_BOUND || touched.size() > REUSE_BOUND) {
+        if (allocated.size() > REUSE_BOUND) {
             return new Transaction(runtime, lane, txLane);
         }
         redo.clear();
@@ -181,7 +179,7 @@ public final class Transaction {
      */
     public boolean firstTouch(long key) {
         checkActive();
-        return touched.add(key);
+        return touched.put(key, 1);
     }
 
     /**
@@ -356,13 +354,8 @@ public final class Transaction {
      */
     public long getLong(long offset) {
         checkActive();
-        if (!redo.isEmpty()) {
-            long v = redo.getIfAbsent(offset, Long.MIN_VALUE);
-            if (v != Long.MIN_VALUE || redo.containsKey(offset)) {
-                return v;
-            }
-        }
-        return pm.getLong(offset);
+        int i = redo.isEmpty() ? -1 : redo.indexOf(offset);
+        return i >= 0 ? redo.value(i) : pm.getLong(offset);
     }
 
     /**
@@ -445,7 +438,7 @@ public final class Transaction {
     }
 
     private void appendCommitRecords(long sequence) {
-        long[] offsets = redo.keysView().toSortedArray();
+        long[] offsets = redo.sortedKeys();
         int chunk = scratch.length - 2;
         for (int i = 0; i < offsets.length; ) {
             int n = 1;
@@ -455,7 +448,7 @@ public final class Transaction {
             scratch[0] = TxRecords.head(TxRecords.REDO, n);
             scratch[1] = offsets[i];
             for (int k = 0; k < n; k++) {
-                scratch[2 + k] = redo.get(offsets[i + k]);
+                scratch[2 + k] = redo.value(redo.indexOf(offsets[i + k]));
             }
             append(n + 2);
             i += n;
@@ -478,10 +471,10 @@ public final class Transaction {
     }
 
     private void apply(long sequence) {
-        redo.forEachKeyValue((offset, value) -> {
-            pm.setLong(offset, value);
-            pm.flush(offset, 8);
-        });
+        for (int i = 0; i < redo.size(); i++) {
+            pm.setLong(redo.key(i), redo.value(i));
+            pm.flush(redo.key(i), 8);
+        }
         allocated.forEachKey(lane::publishCommitted);
         pm.drain();
         for (int i = 0; i < frees.size(); i++) {
