@@ -587,6 +587,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
 
         @Override
         public boolean hasNext() {
+            rt(); // a closed pool: PoolClosedException, not the unmapped segment's IllegalStateException
             while (index >= buffer.size()) {
                 if (stripe >= 0 && cls < modulus) {
                     buffer.clear();
