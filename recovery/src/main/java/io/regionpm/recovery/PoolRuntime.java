@@ -326,7 +326,7 @@ public final class PoolRuntime implements AutoCloseable {
             abortQuietly(tx, e);
             throw PoolRuntime.<RuntimeException>rethrow(e);
         } finally {
-            current.remove();
+            current.set(null); // not remove(): a thread keeps its entry for its next transaction
             try {
                 if (tx != null) {
                     tx.releaseLocks();
