@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is printed). The stress profile crashes every point of every call, with more random images.
  */
 class HashMapPowerLossTest {
-    private static final long POOL = 4L << 20;
+    private static final long POOL = 1L << 20;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int OUT_OF_LINE = 3000;
 
