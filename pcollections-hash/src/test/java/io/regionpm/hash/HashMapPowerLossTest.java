@@ -41,9 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * oracle state before or after it), as seen by iteration, {@code size()} and gets; the pool
  * checker is clean; the map takes a new insertion.
  *
- * <p>Every point of the "focus" calls (those that split, allocate a chunk, update in place or
- * move values out of line) is crashed; of the other calls, a random sample of points (the seed
- * is printed). The stress profile crashes every point of every call, with more random images.
+ * <p>Every point of the "focus" calls is crashed: a window of three calls around each chunk
+ * allocation, and the calls that update in place, resize a value, move it in or out of line,
+ * remove, compute or merge (several of which split too); of the other calls (mostly plain
+ * inserts, many of which split), a random sample of points (the seed is printed). The stress
+ * profile crashes every point of every call, with more random images.
  */
 class HashMapPowerLossTest {
     private static final long POOL = 1L << 20;
@@ -72,7 +74,7 @@ class HashMapPowerLossTest {
         String name = "HashMapPowerLossTest." + strategy + "." + script.getClass().getSimpleName();
         long seed = Seeds.seed(name);
         Random sampler = new Random(seed);
-        int randomImages = Stress.scale(3, 12);
+        int randomImages = Stress.scale(4, 12);
         double sampleRate = Stress.enabled() ? 1.0 : 0.25;
 
         List<Op<K, V>> ops = script.ops();
@@ -115,7 +117,10 @@ class HashMapPowerLossTest {
         }
         System.out.println(name + ": " + ops.size() + " calls, " + total + " persistence points, " + points
                 + " crashed, " + images + " crash images verified");
-        assertThat(images).isGreaterThanOrEqualTo(Stress.scale(1_000, 10_000));
+        if (Stress.enabled()) {
+            assertThat(points).as("crashed persistence points").isEqualTo(total);
+        }
+        assertThat(images).isGreaterThanOrEqualTo(Stress.scale(1_500, 8_000));
     }
 
     /** Replays the script with a power loss at {@code point}; verifies each crash image. */
@@ -208,6 +213,8 @@ class HashMapPowerLossTest {
         private final Map<K, V> model = new HashMap<>();
         /** Stripe 0's buckets in use, as linear hashing grows it. */
         private long buckets = MapOpener.BASE_BUCKETS;
+        /** Whether the last call added allocated a chunk (the window around one is in focus). */
+        private boolean afterChunk;
 
         abstract Map<K, V> open(Pool pool, UpdateStrategy strategy);
 
@@ -265,15 +272,19 @@ class HashMapPowerLossTest {
             onOracle.apply(model);
             long inStripe = model.keySet().stream().filter(this::inStripeZero).count();
             String growth = "";
-            if (inStripe > inStripeBefore) {
-                if (inStripe > buckets) {
-                    growth = Long.bitCount(buckets) == 1 ? " +split +chunk" : " +split";
-                    buckets++;
-                    focus = true;
-                }
+            boolean chunk = false;
+            if (inStripe > inStripeBefore && inStripe > buckets) {
+                chunk = Long.bitCount(buckets) == 1;
+                growth = chunk ? " +split +chunk" : " +split";
+                buckets++;
             }
             assertThat(model.size() - sizeBefore).as(label).isBetween(-1, 1);
-            ops.add(new Op<>(label + growth, focus, onMap, onOracle));
+            if (chunk && !ops.isEmpty()) {
+                Op<K, V> previous = ops.removeLast();
+                ops.add(new Op<>(previous.label(), true, previous.onMap(), previous.onOracle()));
+            }
+            ops.add(new Op<>(label + growth, focus || chunk || afterChunk, onMap, onOracle));
+            afterChunk = chunk;
         }
 
         private boolean inStripeZero(K key) {
