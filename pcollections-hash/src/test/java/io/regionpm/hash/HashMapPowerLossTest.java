@@ -104,16 +104,17 @@ class HashMapPowerLossTest {
         long total = endOfOp[ops.size() - 1];
         int images = 0;
         int points = 0;
-        for (long point = 1, op = 0; point <= total; point++) {
-            while (endOfOp[(int) op] < point) {
+        int op = 0;
+        for (long point = 1; point <= total; point++) {
+            while (endOfOp[op] < point) {
                 op++;
             }
-            if (!ops.get((int) op).focus() && sampler.nextDouble() >= sampleRate) {
+            if (!ops.get(op).focus() && sampler.nextDouble() >= sampleRate) {
                 continue;
             }
             points++;
             images += crashAt(script, strategy, point, seed, randomImages, history,
-                    "seed " + seed + ", point " + point + "/" + total + " (in op " + op + " " + ops.get((int) op).label() + ")");
+                    "seed " + seed + ", point " + point + "/" + total + " (in op " + op + " " + ops.get(op).label() + ")");
         }
         System.out.println(name + ": " + ops.size() + " calls, " + total + " persistence points, " + points
                 + " crashed, " + images + " crash images verified");
