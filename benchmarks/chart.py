@@ -58,7 +58,8 @@ def load(paths):
                 data.setdefault(w, {}).setdefault(m, {})[phase] = (rate, err, int(params["entries"]))
                 if m not in maps:
                     maps.append(m)
-    maps.sort(key=lambda m: (ORDER.index(m) if m in ORDER else len(ORDER), maps.index(m)))
+    seen = list(maps)
+    maps.sort(key=lambda m: (ORDER.index(m) if m in ORDER else len(ORDER), seen.index(m)))
     return data, maps
 
 
