@@ -253,12 +253,14 @@ public abstract class HashMapBenchmark {
     /** A reader's own position in the probe order, for {@link #getT2}. */
     @State(Scope.Thread)
     public static class Reader {
+        private static final java.util.concurrent.atomic.AtomicInteger STARTS =
+                new java.util.concurrent.atomic.AtomicInteger();
         int i = -1;
 
         int next(int n) {
             if (i < 0) {
                 // the two threads start half the key space apart
-                i = (int) (Thread.currentThread().threadId() % 2 * (n / 2));
+                i = STARTS.getAndIncrement() % 2 * (n / 2);
             }
             int r = i;
             i = r + 1 == n ? 0 : r + 1;
