@@ -386,6 +386,9 @@ public final class PoolRuntime implements AutoCloseable {
         return redone[0];
     }
 
+    /** {@link #recoverDeadOwner} as the locks take it, made once. */
+    final DeadProcessRecovery deadOwnerRecovery = this::recoverDeadOwner;
+
     /** The recovery of a dead lock owner: its lanes (all dead lanes) are recovered first. */
     void recoverDeadOwner(int entry, long generation) {
         recoverDeadLanes();

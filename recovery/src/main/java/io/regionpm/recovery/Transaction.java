@@ -110,7 +110,18 @@ public final class Transaction {
     }
 
     /** A lock this transaction holds: its offset, whether shared, and how to release it. */
-    private record HeldLock(long offset, boolean shared, Runnable release) {
+    private record HeldLock(long offset, boolean shared, Lock local, RobustMutex mutex, Runnable release) {
+        void unlock(Registration me) {
+            if (mutex == null) {
+                release.run();
+                return;
+            }
+            try {
+                mutex.unlock(me);
+            } finally {
+                local.unlock();
+            }
+        }
     }
 
     /**
@@ -124,10 +135,13 @@ public final class Transaction {
     public void lock(RobustMutex mutex) {
         if (!holds(mutex.offset(), false)) {
             Lock local = runtime.localLocks().acquire(mutex.offset(), false, runtime.lockTimeout());
-            take(local, () -> mutex.lock(runtime.registration(), lane.index(), runtime.lockTimeout(),
-                    runtime::recoverDeadOwner));
-            locks.add(new HeldLock(mutex.offset(), false, () -> unlockBoth(local,
-                    () -> mutex.unlock(runtime.registration()))));
+            try {
+                mutex.lock(runtime.registration(), lane.index(), runtime.lockTimeout(), runtime.deadOwnerRecovery);
+            } catch (RuntimeException | Error e) {
+                local.unlock();
+                throw e;
+            }
+            locks.add(new HeldLock(mutex.offset(), false, local, mutex, null));
         }
     }
 
@@ -144,8 +158,9 @@ public final class Transaction {
         }
         if (!holds(rw.offset(), true)) {
             Lock local = runtime.localLocks().acquire(rw.offset(), true, runtime.lockTimeout());
-            take(local, () -> rw.readLock(runtime.registration(), runtime.lockTimeout(), runtime::recoverDeadOwner));
-            locks.add(new HeldLock(rw.offset(), true, () -> unlockBoth(local, () -> rw.readUnlock(runtime.registration()))));
+            take(local, () -> rw.readLock(runtime.registration(), runtime.lockTimeout(), runtime.deadOwnerRecovery));
+            locks.add(new HeldLock(rw.offset(), true, null, null, () -> unlockBoth(local,
+                    () -> rw.readUnlock(runtime.registration()))));
         }
     }
 
@@ -166,8 +181,9 @@ public final class Transaction {
         }
         Lock local = runtime.localLocks().acquire(rw.offset(), false, runtime.lockTimeout());
         take(local, () -> rw.writeLock(runtime.registration(), lane.index(), runtime.lockTimeout(),
-                runtime::recoverDeadOwner));
-        locks.add(new HeldLock(rw.offset(), false, () -> unlockBoth(local, () -> rw.writeUnlock(runtime.registration()))));
+                runtime.deadOwnerRecovery));
+        locks.add(new HeldLock(rw.offset(), false, null, null, () -> unlockBoth(local,
+                () -> rw.writeUnlock(runtime.registration()))));
     }
 
     /**
@@ -504,7 +520,7 @@ public final class Transaction {
     /** Releases the locks, newest first (after commit or abort). */
     void releaseLocks() {
         for (int i = locks.size() - 1; i >= 0; i--) {
-            locks.get(i).release().run();
+            locks.get(i).unlock(runtime.registration());
         }
         locks.clear();
     }

@@ -52,6 +52,8 @@ public final class HashEngine {
     private final int kind;
     private final UpdateStrategy strategy;
     private final RobustMutex[] mutexes;
+    private final Runnable[] makeOdd;
+    private final Runnable[] makeEven;
 
     /**
      * @param rt       the pool's runtime
@@ -69,8 +71,13 @@ public final class HashEngine {
         this.kind = kind;
         this.strategy = strategy;
         this.mutexes = new RobustMutex[stripes];
+        this.makeOdd = new Runnable[stripes];
+        this.makeEven = new Runnable[stripes];
         for (int s = 0; s < stripes; s++) {
-            mutexes[s] = new RobustMutex(pm, MapHeader.mutex(MapHeader.stripe(header, s)), rt.registry());
+            long stripe = MapHeader.stripe(header, s);
+            mutexes[s] = new RobustMutex(pm, MapHeader.mutex(stripe), rt.registry());
+            makeOdd[s] = () -> makeOdd(stripe);
+            makeEven[s] = () -> makeEven(stripe);
         }
     }
 
@@ -277,8 +284,8 @@ public final class HashEngine {
         if (tx.firstTouch(MapHeader.version(stripe))) {
             tx.lock(mutexes[s]);
             makeEven(stripe);
-            tx.whenCommitting(() -> makeOdd(stripe));
-            tx.whenEnded(() -> makeEven(stripe));
+            tx.whenCommitting(makeOdd[s]);
+            tx.whenEnded(makeEven[s]);
         }
     }
 
