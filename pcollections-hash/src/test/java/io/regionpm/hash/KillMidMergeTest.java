@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
@@ -33,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A child JVM increments random keys of 16 (printing {@code TRY k} before each increment and
  * {@code OK k} after it returned) and is killed with SIGKILL at a random moment, again and
- * again; two threads of this JVM increment the same keys throughout and take over the
+ * again; two threads of this JVM increment the same keys throughout (with short pauses, so
+ * that the children's start-up gets the CPUs) and take over the
  * stripes the dead child held (robust locks, dead-lane recovery) without a restart.
  *
  * <p>After every kill, with the survivors paused, every key's value is exact: the increments
@@ -48,7 +50,13 @@ class KillMidMergeTest {
     private static final int SURVIVORS = 2;
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
-    /** Longest a survivor's increment may take, waiting for a killed child's stripe included. */
+    /** Survivors pause this long between increments, leaving the CPUs to the child JVMs' start-up. */
+    private static final long SURVIVOR_PAUSE_NANOS = 50_000;
+    /**
+     * Longest a survivor's increment may take, waiting for a killed child's stripe included (a
+     * live child's first increment holds its stripe for up to about a second on a loaded
+     * 2-core machine: class loading inside the commit).
+     */
     private static final Duration LONGEST_SURVIVOR_WAIT = Duration.ofSeconds(5);
 
     private Path dir;
@@ -267,6 +275,7 @@ class KillMidMergeTest {
         private void run(CounterMap.Counters map, Random random) {
             long[] last = new long[KEYS];
             while (!stopped) {
+                LockSupport.parkNanos(SURVIVOR_PAUSE_NANOS);
                 gate.readLock().lock();
                 try {
                     int key = random.nextInt(KEYS);
