@@ -162,7 +162,7 @@ class MultiJvmMergeTest {
             assertClean(pool, name);
         }
         try (Pool pool = Pool.open(file)) {
-            assertValues(CounterMap.valueOf(type.name()).open(pool, CounterMap.NAME, null), expected, name + " reopened");
+            assertValues(type.open(pool, CounterMap.NAME, null), expected, name + " reopened");
             assertClean(pool, name + " reopened");
         }
         System.out.printf("MultiJvmMergeTest %s: %d increments in %d ms%n", name, (long) merges * children,
