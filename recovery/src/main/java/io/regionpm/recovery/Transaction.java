@@ -1,6 +1,7 @@
 package io.regionpm.recovery;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 
@@ -469,11 +470,24 @@ public final class Transaction {
             append(n + 2);
             i += n;
         }
-        appendBlocks(TxRecords.ALLOC, allocated.keysView().toSortedArray());
+        appendBlocks(TxRecords.ALLOC, sortedBlocks());
         appendBlocks(TxRecords.FREE, frees.toArray());
         scratch[0] = TxRecords.head(TxRecords.COMMIT, 0);
         scratch[1] = sequence;
         append(2);
+    }
+
+    /**
+     * The allocated blocks, sorted, without Eclipse Collections' list factories (their first
+     * use scans the class path for service providers: a stall of up to a second inside the
+     * first commit of a JVM, with its locks held).
+     */
+    private long[] sortedBlocks() {
+        long[] blocks = new long[allocated.size()];
+        int[] n = {0};
+        allocated.forEachKey(b -> blocks[n[0]++] = b);
+        Arrays.sort(blocks);
+        return blocks;
     }
 
     private void appendBlocks(int kind, long[] blocks) {
