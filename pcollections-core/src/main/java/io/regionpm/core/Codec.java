@@ -107,6 +107,18 @@ public interface Codec<T> {
     }
 
     /**
+     * Like {@link #fromBytes}, for a caller that hands over a fresh array it will not touch
+     * again: a codec whose values are byte arrays may return it as is instead of copying.
+     *
+     * @param bytes an encoding, whole, owned by the codec from now on
+     * @return the value
+     * @throws CodecException if the bytes are not an encoding of this codec
+     */
+    default T fromOwnedBytes(byte[] bytes) {
+        return fromBytes(bytes);
+    }
+
+    /**
      * Compares two encodings without decoding them. The default, which every order-preserving
      * codec must keep, is the unsigned lexicographic byte order, a proper prefix first.
      *

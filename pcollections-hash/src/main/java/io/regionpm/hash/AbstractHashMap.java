@@ -452,23 +452,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
     private final class KeySetView extends AbstractSet<K> {
         @Override
         public Iterator<K> iterator() {
-            Iterator<Map.Entry<K, V>> it = new EntryIterator();
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public K next() {
-                    return it.next().getKey();
-                }
-
-                @Override
-                public void remove() {
-                    it.remove();
-                }
-            };
+            return new Projection<>(Map.Entry::getKey);
         }
 
         @Override
@@ -501,23 +485,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
     private final class ValuesView extends AbstractCollection<V> {
         @Override
         public Iterator<V> iterator() {
-            Iterator<Map.Entry<K, V>> it = new EntryIterator();
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public V next() {
-                    return it.next().getValue();
-                }
-
-                @Override
-                public void remove() {
-                    it.remove();
-                }
-            };
+            return new Projection<>(Map.Entry::getValue);
         }
 
         @Override
@@ -538,6 +506,31 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
         @Override
         public void clear() {
             AbstractHashMap.this.clear();
+        }
+    }
+
+    /** The entry iterator seen through one part of each entry (keys or values); remove writes through. */
+    private final class Projection<T> implements Iterator<T> {
+        private final Iterator<Map.Entry<K, V>> entries = new EntryIterator();
+        private final Function<Map.Entry<K, V>, T> part;
+
+        Projection(Function<Map.Entry<K, V>, T> part) {
+            this.part = part;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return entries.hasNext();
+        }
+
+        @Override
+        public T next() {
+            return part.apply(entries.next());
+        }
+
+        @Override
+        public void remove() {
+            entries.remove();
         }
     }
 

@@ -147,7 +147,7 @@ public final class PersistentHashMap<K, V> extends AbstractHashMap<K, V> {
     @Override
     V decodeValue(Object copy) {
         try {
-            return valueCodec.fromBytes((byte[]) copy);
+            return valueCodec.fromOwnedBytes((byte[]) copy);
         } catch (CodecException e) {
             throw new PoolCorruptedException(name + ": a stored value is not a valid " + valueCodec.id() + " encoding: "
                     + e.getMessage(), e);
@@ -157,7 +157,7 @@ public final class PersistentHashMap<K, V> extends AbstractHashMap<K, V> {
     @Override
     K decodeKey(Object copy) {
         try {
-            return keyCodec.fromBytes((byte[]) copy);
+            return keyCodec.fromOwnedBytes((byte[]) copy);
         } catch (CodecException e) {
             throw new PoolCorruptedException(name + ": a stored key is not a valid " + keyCodec.id() + " encoding: "
                     + e.getMessage(), e);

@@ -6,7 +6,6 @@ import org.eclipse.collections.api.block.procedure.primitive.LongLongProcedure;
 
 import io.regionpm.core.Pool;
 import io.regionpm.core.UpdateStrategy;
-import io.regionpm.hash.internal.EntryReader;
 import io.regionpm.hash.internal.HashEngine;
 import io.regionpm.hash.internal.HashMapType;
 import io.regionpm.hash.internal.KeyProbe;
@@ -61,21 +60,6 @@ public final class PersistentLongLongHashMap extends AbstractHashMap<Long, Long>
                 MapOpener.open(pool, name, HashMapType.LONG_LONG, CODEC_ID, CODEC_ID, strategy));
     }
 
-    /** Reads a value word into a one-element array (the optimistic path copies, then validates). */
-    private static final class ValueWord implements EntryReader<long[]> {
-        static final ValueWord INSTANCE = new ValueWord();
-
-        @Override
-        public long[] found(HashEngine engine, long entry) {
-            return new long[] {engine.longValue(entry)};
-        }
-
-        @Override
-        public long[] absent() {
-            return null;
-        }
-    }
-
     // ---- primitive API -----------------------------------------------------------------------
 
     /**
@@ -85,8 +69,7 @@ public final class PersistentLongLongHashMap extends AbstractHashMap<Long, Long>
      */
     public long getIfAbsent(long key, long ifAbsent) {
         rt();
-        long[] v = engine.read(KeyProbe.ofLong(key), ValueWord.INSTANCE);
-        return v == null ? ifAbsent : v[0];
+        return engine.readLong(key, ifAbsent);
     }
 
     /**

@@ -177,6 +177,82 @@ public final class HashEngine {
     }
 
     /**
+     * The value of a long key of a long-long map: {@link #read} without allocation (the common
+     * case of {@code PersistentLongLongHashMap.getIfAbsent}).
+     *
+     * @param key      the key
+     * @param ifAbsent what absence returns
+     * @return the value, or {@code ifAbsent}
+     */
+    public long readLong(long key, long ifAbsent) {
+        long hash = KeyHash.ofLong(key);
+        int s = stripes == 1 ? 0 : (int) (hash >>> stripeShift);
+        long stripe = MapHeader.stripe(header, s);
+        if (rt.current() == null) {
+            for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+                long v1 = stableVersion(stripe);
+                if (v1 < 0) {
+                    break;
+                }
+                long value = ifAbsent;
+                try {
+                    long e = probeLong(stripe, key, (int) hash);
+                    if (e != 0) {
+                        value = pm.getLong(e + EntryLayout.KEY + 8);
+                    }
+                } catch (RuntimeException e) {
+                    if (unchanged(stripe, v1)) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (unchanged(stripe, v1)) {
+                    return value;
+                }
+            }
+        }
+        long[] v = read(KeyProbe.ofLong(key), LongValue.INSTANCE);
+        return v == null ? ifAbsent : v[0];
+    }
+
+    /** Copies a long-long entry's value. */
+    private static final class LongValue implements EntryReader<long[]> {
+        static final LongValue INSTANCE = new LongValue();
+
+        @Override
+        public long[] found(HashEngine engine, long entry) {
+            return new long[] {engine.longValue(entry)};
+        }
+
+        @Override
+        public long[] absent() {
+            return null;
+        }
+    }
+
+    /** {@link #probe} for a long key (every key of a long-long map is 8 bytes). */
+    private long probeLong(long stripe, long key, int hash32) {
+        long shape = pm.getLongAcquire(MapHeader.shape(stripe));
+        long bucket = MapHeader.bucketOf(base, shape, hash32);
+        int chunk = MapHeader.chunkOf(base, bucket);
+        if (chunk >= MapHeader.MAX_CHUNKS) {
+            throw new PoolCorruptedException("hash map stripe at " + stripe + ": bad shape " + Long.toHexString(shape));
+        }
+        long c = pm.getLong(MapHeader.chunkSlot(stripe, chunk));
+        long e = pm.getLong(c + 8 * (bucket - MapHeader.chunkStart(base, chunk)));
+        for (long steps = 0; e != 0; steps++) {
+            if (steps > 1L << 32) {
+                throw new PoolCorruptedException("hash map chain at " + stripe + " does not end");
+            }
+            if (pm.getInt(e + EntryLayout.HASH) == hash32 && pm.getLong(e + EntryLayout.KEY) == key) {
+                return e;
+            }
+            e = pm.getLong(e + EntryLayout.NEXT);
+        }
+        return 0;
+    }
+
+    /**
      * Runs {@code body} in a transaction (joining the caller's) holding stripe {@code s}'s lock.
      */
     <T> T underLock(int s, Supplier<T> body) {

@@ -22,6 +22,11 @@ public abstract class AbstractCodec<T> implements Codec<T> {
     private final boolean orderPreserving;
     private final int limit;
 
+    /** @return the largest encoding accepted */
+    protected final int limit() {
+        return limit;
+    }
+
     /**
      * @param id              the identity
      * @param valueType       the class of the values (boxed for primitives)

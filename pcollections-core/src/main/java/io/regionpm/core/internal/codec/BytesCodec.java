@@ -28,6 +28,11 @@ public final class BytesCodec extends AbstractCodec<byte[]> {
     }
 
     @Override
+    public byte[] fromOwnedBytes(byte[] bytes) {
+        return bytes.length <= limit() ? bytes : fromBytes(bytes);
+    }
+
+    @Override
     protected byte[] read(MemorySegment src, long offset, int length) {
         byte[] value = new byte[length];
         MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset, value, 0, length);
