@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.regionpm.alloc.PmsyncStore;
 import io.regionpm.alloc.PoolException;
 import io.regionpm.core.Codecs;
 import io.regionpm.core.Durability;
@@ -139,6 +140,7 @@ public final class Demo {
                     + "Pass another path: ./pcw demo /path/to/new.pool");
             return false;
         }
+        PmsyncStore.discardWorkingImage(path, PmsyncStore.DEFAULT_WORK_DIR);
         Files.delete(path);
         System.out.println("deleted " + path + ", the pool left by an earlier demo");
         return true;
