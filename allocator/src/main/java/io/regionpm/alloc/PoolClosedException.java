@@ -8,4 +8,12 @@ public class PoolClosedException extends PoolException {
     public PoolClosedException(String message) {
         super(message);
     }
+
+    /**
+     * @param message what was closed
+     * @param cause   the failure the closing caused in a call in progress
+     */
+    public PoolClosedException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

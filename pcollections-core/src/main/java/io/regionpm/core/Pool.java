@@ -238,6 +238,14 @@ public final class Pool implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * @return whether {@link #close()} has been called (by any thread of this process); every
+     *         other method then throws {@link PoolClosedException}
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** @return the pool file's path */
     public Path path() {
         return path;

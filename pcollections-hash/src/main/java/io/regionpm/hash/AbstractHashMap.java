@@ -14,7 +14,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
+import io.regionpm.alloc.PoolClosedException;
 import io.regionpm.core.Pool;
 import io.regionpm.core.UpdateStrategy;
 import io.regionpm.hash.internal.EntryReader;
@@ -122,6 +124,37 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
         return pool.runtime();
     }
 
+    /** A change as one transaction (joining the caller's), see {@link #closedDuring}. */
+    final <T> T transaction(Supplier<T> body) {
+        PoolRuntime rt = rt();
+        try {
+            return rt.transaction(body);
+        } catch (IllegalStateException e) {
+            throw closedDuring(e);
+        }
+    }
+
+    /** A lock-free lookup, see {@link #closedDuring}. */
+    final <R> R read(KeyProbe k, EntryReader<R> reader) {
+        try {
+            return engine.read(k, reader);
+        } catch (IllegalStateException e) {
+            throw closedDuring(e);
+        }
+    }
+
+    /**
+     * A call in progress while another thread closes the pool fails inside the memory API
+     * ("already closed"); that becomes {@link PoolClosedException}. Any other
+     * {@code IllegalStateException} (a user's function included) is rethrown as it is.
+     */
+    final RuntimeException closedDuring(IllegalStateException e) {
+        if (!pool.isClosed()) {
+            return e;
+        }
+        return new PoolClosedException(pool.path() + ": the pool was closed during the call", e);
+    }
+
     // ---- reads -------------------------------------------------------------------------------
 
     @Override
@@ -149,7 +182,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
         if (k == null) {
             return null;
         }
-        Object copy = engine.read(k, valueReader);
+        Object copy = read(k, valueReader);
         return copy == null ? null : decodeValue(copy);
     }
 
@@ -158,11 +191,11 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
         Objects.requireNonNull(key, "key");
         rt();
         KeyProbe k = probeOrNull(key);
-        return k != null && engine.read(k, PRESENCE);
+        return k != null && read(k, PRESENCE);
     }
 
     final boolean present(KeyProbe k) {
-        return engine.read(k, PRESENCE);
+        return read(k, PRESENCE);
     }
 
     @Override
@@ -205,7 +238,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
     public V put(K key, V value) {
         KeyProbe k = probe(key);
         Object encoded = encode(Objects.requireNonNull(value, "value"));
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             V old = current(at);
@@ -222,7 +255,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
     public V putIfAbsent(K key, V value) {
         KeyProbe k = probe(key);
         Object encoded = encode(Objects.requireNonNull(value, "value"));
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             if (at.found()) {
@@ -241,7 +274,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
             rt();
             return null;
         }
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             V old = current(at);
@@ -263,7 +296,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
             rt();
             return false;
         }
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             if (at.found() && value.equals(current(at))) {
@@ -278,7 +311,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
     public V replace(K key, V value) {
         KeyProbe k = probe(key);
         Object encoded = encode(Objects.requireNonNull(value, "value"));
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             V old = current(at);
@@ -294,7 +327,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
         KeyProbe k = probe(key);
         Objects.requireNonNull(oldValue, "oldValue");
         Object encoded = encode(Objects.requireNonNull(newValue, "newValue"));
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             if (at.found() && oldValue.equals(current(at))) {
@@ -309,7 +342,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
     public V computeIfAbsent(K key, Function<? super K, ? extends V> mapping) {
         KeyProbe k = probe(key);
         Objects.requireNonNull(mapping, "mappingFunction");
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             if (at.found()) {
@@ -325,7 +358,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
         KeyProbe k = probe(key);
         Objects.requireNonNull(remapping, "remappingFunction");
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             if (!at.found()) {
@@ -341,7 +374,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
         KeyProbe k = probe(key);
         Objects.requireNonNull(remapping, "remappingFunction");
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             V v = remapping.apply(key, current(at));
@@ -356,7 +389,7 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(remapping, "remappingFunction");
         encode(value);
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             V old = current(at);
@@ -585,7 +618,11 @@ abstract sealed class AbstractHashMap<K, V> extends AbstractMap<K, V> implements
                 if (stripe >= 0 && cls < modulus) {
                     buffer.clear();
                     index = 0;
-                    engine.visitClass(stripe, modulus, cls++, this);
+                    try {
+                        engine.visitClass(stripe, modulus, cls++, this);
+                    } catch (IllegalStateException e) {
+                        throw closedDuring(e);
+                    }
                 } else if (stripe + 1 < engine.stripes()) {
                     stripe++;
                     modulus = engine.modulus(stripe);

@@ -69,7 +69,11 @@ public final class PersistentLongLongHashMap extends AbstractHashMap<Long, Long>
      */
     public long getIfAbsent(long key, long ifAbsent) {
         rt();
-        return engine.readLong(key, ifAbsent);
+        try {
+            return engine.readLong(key, ifAbsent);
+        } catch (IllegalStateException e) {
+            throw closedDuring(e);
+        }
     }
 
     /**
@@ -89,7 +93,7 @@ public final class PersistentLongLongHashMap extends AbstractHashMap<Long, Long>
      */
     public void put(long key, long value) {
         KeyProbe k = KeyProbe.ofLong(key);
-        rt().transaction(() -> {
+        transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             if (at.found()) {
@@ -97,6 +101,7 @@ public final class PersistentLongLongHashMap extends AbstractHashMap<Long, Long>
             } else {
                 engine.insertLong(tx, at, k, value);
             }
+            return null;
         });
     }
 
@@ -109,7 +114,7 @@ public final class PersistentLongLongHashMap extends AbstractHashMap<Long, Long>
      */
     public long addToValue(long key, long delta) {
         KeyProbe k = KeyProbe.ofLong(key);
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             if (at.found()) {
@@ -131,7 +136,7 @@ public final class PersistentLongLongHashMap extends AbstractHashMap<Long, Long>
      */
     public long removeKeyIfAbsent(long key, long ifAbsent) {
         KeyProbe k = KeyProbe.ofLong(key);
-        return rt().transaction(() -> {
+        return transaction(() -> {
             Transaction tx = rt().current();
             Position at = engine.locate(tx, k);
             if (!at.found()) {
