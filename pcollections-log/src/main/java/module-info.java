@@ -2,5 +2,5 @@
 module io.regionpm.log {
     requires transitive io.regionpm.core;
 
-    // exports io.regionpm.log once the issue that builds this module lands (an empty package cannot be exported)
+    exports io.regionpm.log;
 }
