@@ -86,6 +86,16 @@ public final class LogEngine {
         return header;
     }
 
+    /** @return the header block's offset */
+    public long header() {
+        return h;
+    }
+
+    /** @return the segment size in bytes */
+    public long segmentBytes() {
+        return segmentBytes;
+    }
+
     /** @return the largest payload one record can hold */
     public long maxPayload() {
         return segmentBytes - HEADER_BYTES;
