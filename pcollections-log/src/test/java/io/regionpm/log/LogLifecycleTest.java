@@ -1,5 +1,6 @@
 package io.regionpm.log;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.regionpm.alloc.PoolClosedException;
+import io.regionpm.core.Codec;
 import io.regionpm.core.Codecs;
 import io.regionpm.core.Durability;
 import io.regionpm.core.Pool;
@@ -167,6 +169,59 @@ class LogLifecycleTest {
             }
         } finally {
             TempTrees.deleteTree(dir);
+        }
+    }
+
+    /** STRING, except that encoding "boom" fails after its size was taken (as a buggy codec would). */
+    private static final class FailingCodec implements Codec<String> {
+        @Override
+        public String id() {
+            return Codecs.STRING.id();
+        }
+
+        @Override
+        public boolean orderPreserving() {
+            return Codecs.STRING.orderPreserving();
+        }
+
+        @Override
+        public int fixedSize() {
+            return -1;
+        }
+
+        @Override
+        public int encodedSize(String value) {
+            return Codecs.STRING.encodedSize(value);
+        }
+
+        @Override
+        public void encode(String value, MemorySegment dst, long offset) {
+            if (value.equals("boom")) {
+                throw new IllegalStateException("codec failure");
+            }
+            Codecs.STRING.encode(value, dst, offset);
+        }
+
+        @Override
+        public String decode(MemorySegment src, long offset, int length) {
+            return Codecs.STRING.decode(src, offset, length);
+        }
+    }
+
+    @Test
+    void anAppendWhoseEncodingFailsLeavesNoHoleThatBlocksReaders() {
+        try (Pool pool = open(Durability.NONE, tmp)) {
+            PersistentLog<String> log = PersistentLog.open(pool, "events", new FailingCodec());
+            log.append("a");
+            assertThatThrownBy(() -> log.append("boom")).hasMessage("codec failure");
+            assertThatThrownBy(() -> log.appendAll(List.of("x", "boom"))).hasMessage("codec failure");
+            log.append("b");
+            try (LogReader<String> reader = log.reader(0)) {
+                assertThat(reader.next()).isEqualTo("a");
+                assertThat(reader.hasNext()).as("no wait at the failed append").isTrue();
+                assertThat(reader.next()).isEqualTo("b");
+            }
+            assertThat(pool.check().isClean()).isTrue();
         }
     }
 }

@@ -179,7 +179,7 @@ public final class LogEngine {
             try {
                 while (true) {
                     long p = reserve(slot, extent);
-                    if (write(p, extent, records, li)) {
+                    if (writeOrRelease(slot, p, extent, records, li)) {
                         return p;
                     }
                 }
@@ -209,15 +209,31 @@ public final class LogEngine {
             pm.setLong(LogHeader.slotExtent(slot), end - t);
             pm.setLongRelease(LogHeader.slotPosition(slot), t + 1);
             if (pm.compareAndSetLong(tailWord, t, end)) {
-                if (p != t) {
-                    ensureSegment(segmentOf(t));
-                    long at = address(t);
-                    pm.compareAndSetLong(at, 0, RecordLayout.header(SKIP, p - t, 0));
-                    flushIfSync(at, 8);
+                try {
+                    if (p != t) {
+                        ensureSegment(segmentOf(t));
+                        long at = address(t);
+                        pm.compareAndSetLong(at, 0, RecordLayout.header(SKIP, p - t, 0));
+                        flushIfSync(at, 8);
+                    }
+                    ensureSegment(segmentOf(p));
+                } catch (RuntimeException | Error e) {
+                    LogRepair.repairRange(this, t, end - t);
+                    throw e;
                 }
-                ensureSegment(segmentOf(p));
                 return p;
             }
+        }
+    }
+
+    /** {@link #write}; if it throws (the codec, say), the reservation becomes a SKIP first. */
+    private boolean writeOrRelease(long slot, long p, long extent, Payloads records, int lane) {
+        try {
+            return write(p, extent, records, lane);
+        } catch (RuntimeException | Error e) {
+            long announced = pm.getLong(LogHeader.slotPosition(slot)) - 1;
+            LogRepair.repairRange(this, announced, pm.getLong(LogHeader.slotExtent(slot)));
+            throw e;
         }
     }
 
