@@ -314,18 +314,13 @@ public final class LogEngine {
         if (position < head()) {
             return out.set(Probe.TRUNCATED, head());
         }
-        if (position >= tail()) {
-            return out.set(Probe.END, position);
-        }
         long at = address(position);
-        if (at < 0) {
-            return truncatedOr(position, out, Probe.IN_FLIGHT);
-        }
-        long header = pm.getLongAcquire(at);
+        long header = at < 0 ? 0 : pm.getLongAcquire(at);
         int kind = RecordLayout.kind(header);
         long room = segmentEnd(position) - position;
         if (header == 0 || kind == PENDING && RecordLayout.wellFormed(header)) {
-            return truncatedOr(position, out, Probe.IN_FLIGHT);
+            // only here is the tail read: a reader that keeps up does not touch the appenders' hot line per record
+            return position >= tail() ? out.set(Probe.END, position) : truncatedOr(position, out, Probe.IN_FLIGHT);
         }
         if (kind == SKIP && RecordLayout.wellFormed(header) && RecordLayout.validExtent(RecordLayout.length(header), room)) {
             return truncatedOr(position, out.set(Probe.SKIP, position + RecordLayout.length(header)), Probe.SKIP);
