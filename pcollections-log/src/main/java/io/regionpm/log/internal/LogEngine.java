@@ -172,6 +172,27 @@ public final class LogEngine {
                     + " log segment of " + segmentBytes + " bytes");
         }
         rt.barrier().enter();
+        try {
+            preallocate(extent);
+            return appendInLane(records, extent);
+        } finally {
+            rt.barrier().exit();
+        }
+    }
+
+    /**
+     * Allocates the segments the next reservation will most likely need before taking a lane,
+     * so that an appender rarely holds two lanes (its own and its allocation transaction's).
+     */
+    private void preallocate(long extent) {
+        long t = tail();
+        ensureSegment(segmentOf(t));
+        if (segmentOf(t + extent - 1) != segmentOf(t) && segmentOf(t) + 1 - segmentOf(head()) < ring) {
+            ensureSegment(segmentOf(t) + 1);
+        }
+    }
+
+    private long appendInLane(Payloads records, long extent) {
         try (Lane lane = rt.heap().acquireLane()) {
             int li = lane.index();
             long slot = appendSlot(li);
@@ -187,8 +208,6 @@ public final class LogEngine {
                 pm.setLongRelease(LogHeader.slotPosition(slot), 0);
                 wakeReaders();
             }
-        } finally {
-            rt.barrier().exit();
         }
     }
 
