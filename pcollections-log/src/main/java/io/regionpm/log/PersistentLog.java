@@ -136,15 +136,22 @@ public final class PersistentLog<E> implements Iterable<E> {
             });
         }
         LogHeader.validate(rt.memory(), header, rt.heap().usableSize(header));
-        LogEngine engine = new LogEngine(rt, header, pool.durability() == Durability.SYNC);
+        boolean sync = pool.durability() == Durability.SYNC;
+        LogEngine engine = new LogEngine(rt, header, sync);
         if (!rt.isReadOnly()) {
-            recover(rt, header, engine);
+            recover(rt, header, engine, sync);
         }
         return new PersistentLog<>(pool, codec, engine);
     }
 
-    private static void recover(PoolRuntime rt, long header, LogEngine engine) {
-        boolean scan = !rt.openedClean() && rt.registry().liveCount() == 1
+    /**
+     * Repairs dead appenders' reservations from their slots (enough after a process crash:
+     * the slots survive it). The full scan is for a power loss, which may lose the slots: it
+     * runs in SYNC pools only (a PMSYNC image never holds half an append, and NONE promises
+     * nothing after power loss), after an unclean shutdown with no other live process.
+     */
+    private static void recover(PoolRuntime rt, long header, LogEngine engine, boolean sync) {
+        boolean scan = sync && !rt.openedClean() && rt.registry().liveCount() == 1
                 && SCANNED.computeIfAbsent(rt, r -> Collections.synchronizedSet(new HashSet<>())).add(header);
         rt.barrier().enter();
         try {
