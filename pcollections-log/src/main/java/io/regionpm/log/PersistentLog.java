@@ -240,12 +240,14 @@ public final class PersistentLog<E> implements Iterable<E> {
     }
 
     /**
-     * @param from a position (clamped to {@link #firstPosition()})
+     * @param from a position (clamped to {@link #firstPosition()} and {@link #endPosition()}):
+     *             a record's, or one of those two; a reader from inside a record reports
+     *             {@link io.regionpm.alloc.PoolCorruptedException} at it
      * @return a reader from there, that keeps up with later appends
      */
     public LogReader<E> reader(long from) {
         checkOpen();
-        return new TailReader<>(this, Math.max(from, engine.head()));
+        return new TailReader<>(this, Math.min(Math.max(from, engine.head()), engine.tail()));
     }
 
     /**
