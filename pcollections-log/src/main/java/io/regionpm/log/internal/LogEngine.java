@@ -2,10 +2,10 @@ package io.regionpm.log.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 
 import io.regionpm.alloc.Lane;
 import io.regionpm.alloc.PersistentMemory;
-import io.regionpm.alloc.PoolCorruptedException;
 import io.regionpm.alloc.PoolFullException;
 import io.regionpm.recovery.PoolRuntime;
 import io.regionpm.recovery.Registration;
@@ -391,7 +391,7 @@ public final class LogEngine {
         pm.getAndAddInt(waiters, 1);
         try {
             if (pm.getIntVolatile(LogHeader.notifyWord(h)) == sequence) {
-                pm.futexWait(LogHeader.notifyWord(h), sequence, java.time.Duration.ofNanos(nanos));
+                pm.futexWait(LogHeader.notifyWord(h), sequence, Duration.ofNanos(nanos));
             }
         } finally {
             pm.getAndAddInt(waiters, -1);
@@ -422,13 +422,5 @@ public final class LogEngine {
                 }
             }
         });
-    }
-
-    /**
-     * @param what a description
-     * @return the exception for a record that fails validation where a record must be
-     */
-    PoolCorruptedException corrupt(String what) {
-        return new PoolCorruptedException("log header " + h + ": " + what);
     }
 }
