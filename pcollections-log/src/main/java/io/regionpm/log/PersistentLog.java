@@ -268,20 +268,47 @@ public final class PersistentLog<E> implements Iterable<E> {
             if (position > engine.tail()) {
                 throw new IllegalArgumentException("position " + position + " is past the end " + engine.tail());
             }
-            TailReader<E> walk = new TailReader<>(this, engine.head());
-            long deadline = System.nanoTime() + pool.runtime().lockTimeout().toNanos();
-            while (walk.awaitRecord(position, deadline)) {
-                walk.skip();
-            }
-            if (walk.recordPosition() < position) {
-                throw new IllegalStateException("records before position " + position + " are still being appended");
-            }
-            if (walk.recordPosition() != position) {
+            long reached = walkTo(position);
+            if (reached != position) {
                 throw new IllegalArgumentException("position " + position + " is not a record's position");
             }
             engine.truncateHead(position);
         } catch (RuntimeException e) {
             throw closedOr(e);
+        }
+    }
+
+    /**
+     * Walks the record headers from the head to {@code target}, waiting for the appends in
+     * flight on the way (repairing those of dead appenders), so that no segment is freed under
+     * an appender still writing into it.
+     *
+     * @return the first record boundary at or past {@code target}
+     * @throws IllegalStateException if an append before it is still in flight after the lock timeout
+     */
+    private long walkTo(long target) {
+        long deadline = System.nanoTime() + pool.runtime().lockTimeout().toNanos();
+        long p = engine.head();
+        long stuckSince = 0;
+        while (true) {
+            p = engine.walkHeaders(p, target);
+            if (p >= target) {
+                return p;
+            }
+            long now = System.nanoTime();
+            if (stuckSince == 0) {
+                stuckSince = now;
+            } else if (now - stuckSince >= TailReader.HOLE_CHECK_NANOS && LogRepair.resolveHole(engine, p)) {
+                stuckSince = 0;
+                continue;
+            }
+            if (now > deadline) {
+                throw new IllegalStateException("records before position " + target + " are still being appended");
+            }
+            int sequence = engine.notifySequence();
+            if (engine.walkHeaders(p, target) == p) {
+                engine.await(sequence, TailReader.HOLE_CHECK_NANOS);
+            }
         }
     }
 

@@ -375,6 +375,32 @@ public final class LogEngine {
         return out.set(status, status == Probe.SKIP ? out.next : position);
     }
 
+    /**
+     * Walks record headers (no payload copied) from {@code from} towards {@code target}.
+     *
+     * @param from   a record boundary at or after the head
+     * @param target where to stop
+     * @return the first boundary at or past {@code target}, or the position of the first
+     *         record in flight before it
+     */
+    public long walkHeaders(long from, long target) {
+        long p = Math.max(from, head());
+        while (p < target) {
+            long at = address(p);
+            long header = at < 0 ? 0 : pm.getLongAcquire(at);
+            long room = segmentEnd(p) - p;
+            int kind = RecordLayout.kind(header);
+            if (kind == DATA && RecordLayout.wellFormed(header) && RecordLayout.recordBytes(RecordLayout.length(header)) <= room) {
+                p += RecordLayout.recordBytes(RecordLayout.length(header));
+            } else if (kind == SKIP && RecordLayout.wellFormed(header) && RecordLayout.validExtent(RecordLayout.length(header), room)) {
+                p += RecordLayout.length(header);
+            } else {
+                return p;
+            }
+        }
+        return p;
+    }
+
     /** @return the current value of the notify word */
     public int notifySequence() {
         return pm.getIntVolatile(LogHeader.notifyWord(h));
