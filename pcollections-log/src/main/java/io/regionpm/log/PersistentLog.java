@@ -166,6 +166,13 @@ public final class PersistentLog<E> implements Iterable<E> {
         pool.runtime();
     }
 
+    /** Appends are not transactional: refused inside {@code pool.transaction} rather than half joined to it. */
+    private void checkAppendable() {
+        if (pool.runtime().current() != null) {
+            throw new IllegalStateException("a log append is not part of a transaction: append outside pool.transaction");
+        }
+    }
+
     /** A failure caused by a concurrent close becomes PoolClosedException; anything else is returned as is. */
     private RuntimeException closedOr(RuntimeException e) {
         if (pool.isClosed() && !(e instanceof PoolClosedException)) {
@@ -181,9 +188,10 @@ public final class PersistentLog<E> implements Iterable<E> {
      * @return its position
      * @throws IllegalArgumentException if its encoding is larger than a segment of the log
      * @throws NullPointerException     if the record is null
+     * @throws IllegalStateException    inside {@code pool.transaction} (appends are not transactional)
      */
     public long append(E record) {
-        checkOpen();
+        checkAppendable();
         int length = codec.encodedSize(record);
         try {
             return engine.append(new Encoded<>(codec, List.of(record), new int[] {length}));
@@ -200,9 +208,10 @@ public final class PersistentLog<E> implements Iterable<E> {
      * @return the position of the first (the end position if there are none)
      * @throws IllegalArgumentException if they do not fit in one segment (nothing appended)
      * @throws NullPointerException     if a record is null
+     * @throws IllegalStateException    inside {@code pool.transaction} (appends are not transactional)
      */
     public long appendAll(Collection<? extends E> records) {
-        checkOpen();
+        checkAppendable();
         List<E> list = new ArrayList<>(records);
         if (list.isEmpty()) {
             return endPosition();

@@ -113,6 +113,19 @@ class LogLifecycleTest {
     }
 
     @Test
+    void appendsInsideATransactionAreRefusedWithNothingChanged() {
+        try (Pool pool = open(Durability.NONE, tmp)) {
+            PersistentLog<String> log = PersistentLog.open(pool, "events", Codecs.STRING);
+            long end = log.endPosition();
+            assertThatThrownBy(() -> pool.transaction(() -> log.append("x"))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> pool.transaction(() -> log.appendAll(List.of("x")))).isInstanceOf(IllegalStateException.class);
+            assertThat(log.endPosition()).isEqualTo(end);
+            log.append("y");
+            assertThat(log.stream().toList()).containsExactly("y");
+        }
+    }
+
+    @Test
     void aDroppedLogLeavesNothingBehind() {
         try (Pool pool = open(Durability.NONE, tmp)) {
             long before = pool.stats().usedBytes();
