@@ -54,6 +54,9 @@ import io.regionpm.recovery.Transaction;
  * that throw {@link io.regionpm.alloc.PoolFullException} until the head is truncated. See
  * docs/format.md, "Logs".
  *
+ * <p>Transactions: appends are not transactional and are refused inside
+ * {@code pool.transaction}; each append is atomic on its own.
+ *
  * <p>Thread-safety: safe for any number of threads and processes.
  *
  * @param <E> the records' type
