@@ -96,7 +96,7 @@ public final class LogRepair {
                 return false; // changing under us: an appender at work
             }
             if (position >= from && position - from < extent) {
-                if (entry < 0 || entry > Integer.MAX_VALUE || e.rt.registry().isAlive((int) entry, generation)) {
+                if (isAlive(e, entry, generation)) {
                     return false;
                 }
                 deadFrom = from;
@@ -104,6 +104,11 @@ public final class LogRepair {
             }
         }
         return repairHole(e, position, deadFrom, deadExtent);
+    }
+
+    /** @return whether the registration (entry, generation) read from a slot is alive; an invalid entry is not */
+    private static boolean isAlive(LogEngine e, long entry, long generation) {
+        return entry >= 0 && entry < e.rt.registry().entries() && e.rt.registry().isAlive((int) entry, generation);
     }
 
     private static boolean repairHole(LogEngine e, long position, long deadFrom, long deadExtent) {
@@ -144,8 +149,7 @@ public final class LogRepair {
             long slot = e.appendSlot(lane);
             long announced = pm.getLongAcquire(LogHeader.slotPosition(slot));
             long entry = pm.getLong(LogHeader.slotEntry(slot));
-            if (announced != 0 && (scan || entry < 0 || entry > Integer.MAX_VALUE
-                    || !e.rt.registry().isAlive((int) entry, pm.getLong(LogHeader.slotGeneration(slot))))) {
+            if (announced != 0 && (scan || !isAlive(e, entry, pm.getLong(LogHeader.slotGeneration(slot))))) {
                 repairStaleSlot(e, slot);
             }
         }
