@@ -67,6 +67,11 @@ def mbs(rate, rb):
     return rate * rb / 1e6
 
 
+def fmt_mb(v):
+    """MB/s as a plain number: 1,234 or 56.7."""
+    return "-" if v != v else ("{:,.0f}".format(v) if v >= 100 else "%.1f" % v)
+
+
 def size_name(rb):
     return "%d KiB" % (rb // 1024) if rb >= 1024 else "%d B" % rb
 
@@ -107,7 +112,7 @@ def svg(data, logs, title):
                 h = (math.log10(mbs(v[0], rb)) - math.log10(lo)) / span * panel_h
                 out.append('<rect x="%d" y="%.1f" width="%d" height="%.1f" fill="%s"><title>%s %s %s: %s MB/s, %s records/s</title></rect>'
                            % (gx + mi * bar, base - h, bar - 2, h, COLOURS[mi % len(COLOURS)], html.escape(m), phase,
-                              size_name(rb), fmt(mbs(v[0], rb)), fmt(v[0])))
+                              size_name(rb), fmt_mb(mbs(v[0], rb)), fmt(v[0])))
             out.append('<text x="%d" y="%d" text-anchor="middle">%s</text>'
                        % (gx + len(logs) * bar // 2, base + 16, size_name(rb)))
         out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>'
@@ -137,8 +142,8 @@ def table(data, logs):
             cells = []
             for rb in SIZES:
                 v = row.get(rb)
-                cells.append("-" if not v else "%s%s (%s)" % (fmt(v[0]), "" if v[1] != v[1] else " ± " + fmt(v[1]),
-                                                              fmt(mbs(v[0], rb))))
+                cells.append("-" if not v else "%s%s (%s MB/s)" % (fmt(v[0]), "" if v[1] != v[1] else " ± " + fmt(v[1]),
+                                                                   fmt_mb(mbs(v[0], rb))))
             lines.append("| %s | %s |" % (m, " | ".join(cells)))
     return "\n".join(lines) + "\n"
 
