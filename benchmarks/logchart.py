@@ -69,7 +69,9 @@ def mbs(rate, rb):
 
 def fmt_mb(v):
     """MB/s as a plain number: 1,234 or 56.7."""
-    return "-" if v != v else ("{:,.0f}".format(v) if v >= 100 else "%.1f" % v)
+    if v != v:
+        return "-"
+    return "{:,.0f}".format(v) if v >= 100 else ("%.1f" % v if v >= 1 else "%.3f" % v)
 
 
 def size_name(rb):
