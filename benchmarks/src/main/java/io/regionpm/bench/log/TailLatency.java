@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * notion of a second process).
  *
  * <pre>
- * java FLAGS -cp benchmarks/target/benchmarks.jar io.regionpm.bench.log.TailLatency LOG [recordBytes] [records] [ratePerSecond] [warmupRecords]
+ * java FLAGS -cp benchmarks/target/benchmarks.jar io.regionpm.bench.log.TailLatency LOG [recordBytes] [records] [ratePerSecond] [warmupRecords] [poll|spin]
  * </pre>
  * {@code LOG} is a {@link LogKind} constant (defaults: 128 B, 200,000 records, 50,000 records/s,
  * the first 50,000 not counted). The producer creates the log, starts the consumer JVM, waits
@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * between appends), each stamped with {@code System.nanoTime()} (CLOCK_MONOTONIC, one clock for
  * every process on the machine) just before {@code append} and its sequence number. The consumer
  * polls its reader (ours: {@code LogReader.poll(Duration)}, whatever waiting that does; Chronicle:
- * a busy-spinning tailer, Chronicle's own way) and records {@code nanoTime() - stamp} per record,
+ * a busy-spinning tailer, Chronicle's own way), or with {@code spin} busy-spins on
+ * {@link LogUnderTest.Reader#next()} (ours: {@code hasNext()}/{@code next()}) for both, and records {@code nanoTime() - stamp} per record,
  * checks that sequence numbers come in order with none missing or repeated, and prints
  * percentiles. Latency = append + publication + the consumer's wake-up + reading the record.
  * Both JVMs get every peer's flags ({@code --add-exports}/{@code --add-opens} for Chronicle).
@@ -48,7 +49,7 @@ public final class TailLatency {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--consume")) {
             consume(LogKind.byName(args[1]), Path.of(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4]),
-                    Integer.parseInt(args[5]));
+                    Integer.parseInt(args[5]), args[6].equals("spin"));
             return;
         }
         if (args.length < 1) {
@@ -60,6 +61,10 @@ public final class TailLatency {
         int records = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 50_000;
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 50_000;
+        String wait = args.length > 5 ? args[5] : "poll";
+        if (!wait.equals("poll") && !wait.equals("spin")) {
+            throw new IllegalArgumentException("poll or spin, not " + wait);
+        }
         if (recordBytes < 16) {
             throw new IllegalArgumentException("recordBytes must be at least 16 (stamp and sequence number)");
         }
@@ -70,7 +75,7 @@ public final class TailLatency {
             cmd.addAll(CHILD_FLAGS);
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TailLatency.class.getName(), "--consume",
                     kind.name(), log.dir.toString(), Long.toString(maxBytes), Integer.toString(records),
-                    Integer.toString(warmup)));
+                    Integer.toString(warmup), wait));
             Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
@@ -103,15 +108,15 @@ public final class TailLatency {
                 System.out.println(line);
             }
             int rc = child.waitFor();
-            System.out.printf("producer: %s, %d records of %d B in %.2f s (%.0f records/s asked %d), consumer exit %d%n",
-                    kind.name(), records, recordBytes, secs, records / secs, rate, rc);
+            System.out.printf("producer: %s, %d records of %d B in %.2f s (%.0f records/s asked %d), consumer %s, exit %d%n",
+                    kind.name(), records, recordBytes, secs, records / secs, rate, wait, rc);
             if (rc != 0) {
                 System.exit(1);
             }
         }
     }
 
-    private static void consume(LogKind kind, Path dir, long maxBytes, int records, int warmup) {
+    private static void consume(LogKind kind, Path dir, long maxBytes, int records, int warmup, boolean spin) {
         long[] lat = new long[Math.max(0, records - warmup)];
         int errors = 0;
         try (LogUnderTest log = kind.attach(dir, maxBytes); LogUnderTest.Reader r = log.reader()) {
@@ -119,7 +124,15 @@ public final class TailLatency {
             System.out.flush();
             long timeout = TimeUnit.SECONDS.toNanos(30);
             for (int i = 0; i < records; i++) {
-                byte[] rec = r.poll(timeout);
+                byte[] rec;
+                if (spin) {
+                    long deadline = System.nanoTime() + timeout;
+                    while ((rec = r.next()) == null && System.nanoTime() - deadline < 0) {
+                        Thread.onSpinWait();
+                    }
+                } else {
+                    rec = r.poll(timeout);
+                }
                 long now = System.nanoTime();
                 if (rec == null) {
                     System.out.println("consumer: timed out at record " + i);
@@ -135,7 +148,7 @@ public final class TailLatency {
             }
         }
         Arrays.sort(lat);
-        System.out.printf("| %s | %d | %s | %s | %s | %s | %s | %s | %d |%n", kind.name(), lat.length, us(lat, 0.5),
+        System.out.printf("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d |%n", kind.name(), spin ? "spin" : "poll", lat.length, us(lat, 0.5),
                 us(lat, 0.9), us(lat, 0.99), us(lat, 0.999), us(lat, 0.9999), us(lat, 1.0), errors);
         System.out.flush();
         if (errors != 0) {
