@@ -261,13 +261,13 @@ public final class PersistentLog<E> implements Iterable<E> {
             }
             TailReader<E> walk = new TailReader<>(this, engine.head());
             long deadline = System.nanoTime() + pool.runtime().lockTimeout().toNanos();
-            while (walk.position() < position && walk.awaitRecord(deadline)) {
+            while (walk.awaitRecord(position, deadline)) {
                 walk.skip();
             }
-            if (walk.position() != position && walk.position() < position) {
+            if (walk.recordPosition() < position) {
                 throw new IllegalStateException("records before position " + position + " are still being appended");
             }
-            if (walk.position() != position) {
+            if (walk.recordPosition() != position) {
                 throw new IllegalArgumentException("position " + position + " is not a record's position");
             }
             engine.truncateHead(position);
@@ -298,7 +298,7 @@ public final class PersistentLog<E> implements Iterable<E> {
             @Override
             public boolean hasNext() {
                 long deadline = System.nanoTime() + pool.runtime().lockTimeout().toNanos();
-                return reader.position() < end && reader.awaitRecord(deadline) && reader.recordPosition() < end;
+                return reader.awaitRecord(end, deadline);
             }
 
             @Override

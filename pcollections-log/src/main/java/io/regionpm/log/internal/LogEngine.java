@@ -86,6 +86,16 @@ public final class LogEngine {
         return header;
     }
 
+    /** @return the header block's offset */
+    public long header() {
+        return h;
+    }
+
+    /** @return the segment size in bytes */
+    public long segmentBytes() {
+        return segmentBytes;
+    }
+
     /** @return the largest payload one record can hold */
     public long maxPayload() {
         return segmentBytes - HEADER_BYTES;
@@ -169,7 +179,7 @@ public final class LogEngine {
             try {
                 while (true) {
                     long p = reserve(slot, extent);
-                    if (write(p, extent, records, li)) {
+                    if (writeOrRelease(slot, p, extent, records, li)) {
                         return p;
                     }
                 }
@@ -199,15 +209,31 @@ public final class LogEngine {
             pm.setLong(LogHeader.slotExtent(slot), end - t);
             pm.setLongRelease(LogHeader.slotPosition(slot), t + 1);
             if (pm.compareAndSetLong(tailWord, t, end)) {
-                if (p != t) {
-                    ensureSegment(segmentOf(t));
-                    long at = address(t);
-                    pm.compareAndSetLong(at, 0, RecordLayout.header(SKIP, p - t, 0));
-                    flushIfSync(at, 8);
+                try {
+                    if (p != t) {
+                        ensureSegment(segmentOf(t));
+                        long at = address(t);
+                        pm.compareAndSetLong(at, 0, RecordLayout.header(SKIP, p - t, 0));
+                        flushIfSync(at, 8);
+                    }
+                    ensureSegment(segmentOf(p));
+                } catch (RuntimeException | Error e) {
+                    LogRepair.repairRange(this, t, end - t);
+                    throw e;
                 }
-                ensureSegment(segmentOf(p));
                 return p;
             }
+        }
+    }
+
+    /** {@link #write}; if it throws (the codec, say), the reservation becomes a SKIP first. */
+    private boolean writeOrRelease(long slot, long p, long extent, Payloads records, int lane) {
+        try {
+            return write(p, extent, records, lane);
+        } catch (RuntimeException | Error e) {
+            long announced = pm.getLong(LogHeader.slotPosition(slot)) - 1;
+            LogRepair.repairRange(this, announced, pm.getLong(LogHeader.slotExtent(slot)));
+            throw e;
         }
     }
 
@@ -288,18 +314,13 @@ public final class LogEngine {
         if (position < head()) {
             return out.set(Probe.TRUNCATED, head());
         }
-        if (position >= tail()) {
-            return out.set(Probe.END, position);
-        }
         long at = address(position);
-        if (at < 0) {
-            return truncatedOr(position, out, Probe.IN_FLIGHT);
-        }
-        long header = pm.getLongAcquire(at);
+        long header = at < 0 ? 0 : pm.getLongAcquire(at);
         int kind = RecordLayout.kind(header);
         long room = segmentEnd(position) - position;
         if (header == 0 || kind == PENDING && RecordLayout.wellFormed(header)) {
-            return truncatedOr(position, out, Probe.IN_FLIGHT);
+            // only here is the tail read: a reader that keeps up does not touch the appenders' hot line per record
+            return position >= tail() ? out.set(Probe.END, position) : truncatedOr(position, out, Probe.IN_FLIGHT);
         }
         if (kind == SKIP && RecordLayout.wellFormed(header) && RecordLayout.validExtent(RecordLayout.length(header), room)) {
             return truncatedOr(position, out.set(Probe.SKIP, position + RecordLayout.length(header)), Probe.SKIP);
