@@ -44,15 +44,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LogPowerLossTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String LOG = "log";
-    /** The largest record a fresh segment takes, found by {@link #largestRecord()}. */
-    private static final int LARGEST = largestRecord();
-    private static final long POOL = roundUp(8L * LARGEST + (2 << 20), 1 << 20);
+    /** The largest record a fresh segment takes, found by {@link #largestRecord()} on first use. */
+    private static int largest;
+    /** The simulated pool's size: room for several segments. */
+    private static long poolBytes;
 
     @Test
     void everyReturnedAppendSurvivesTheOneInFlightIsWholeOrAbsentAndTruncatedRecordsStayGone() {
         long seed = Seeds.seed("LogPowerLossTest");
         int randomImages = Stress.scale(6, 24);
-        Script script = new Script(LARGEST);
+        largest = largestRecord();
+        poolBytes = roundUp(8L * largest + (2 << 20), 1 << 20);
+        Script script = new Script(largest);
         Clean clean = runClean(script);
 
         long total = clean.endOfOp()[script.ops.size() - 1];
@@ -65,7 +68,7 @@ class LogPowerLossTest {
             images += crashAt(script, clean, point, seed, randomImages,
                     "seed " + seed + ", point " + point + "/" + total + " (in op " + op + " " + script.ops.get(op).label() + ")");
         }
-        System.out.println("LogPowerLossTest: largest record " + LARGEST + " B, " + script.ops.size() + " calls, "
+        System.out.println("LogPowerLossTest: largest record " + largest + " B, " + script.ops.size() + " calls, "
                 + script.records.size() + " records, " + total + " persistence points crashed, " + images
                 + " crash images verified");
         assertThat(images).as("crash images").isGreaterThanOrEqualTo(Stress.scale(2_000, 8_000));
@@ -86,7 +89,7 @@ class LogPowerLossTest {
         long[] positions = new long[script.records.size()];
         List<List<String>> history = new ArrayList<>();
         long[] endOfOp = new long[script.ops.size()];
-        try (SimulatedMemory sim = SimulatedMemory.create(POOL); Pool pool = fresh(sim)) {
+        try (SimulatedMemory sim = SimulatedMemory.create(poolBytes); Pool pool = fresh(sim)) {
             PersistentLog<byte[]> log = PersistentLog.open(pool, LOG, Codecs.BYTES);
             long before = sim.persistencePoints();
             List<Integer> alive = new ArrayList<>();
@@ -113,7 +116,7 @@ class LogPowerLossTest {
                 endOfOp[i] = sim.persistencePoints() - before;
             }
             long end = log.endPosition();
-            assertThatThrownBy(() -> log.append(new byte[LARGEST + 1])).as("a record larger than a segment")
+            assertThatThrownBy(() -> log.append(new byte[largest + 1])).as("a record larger than a segment")
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(log.endPosition()).as("the end after a refused append").isEqualTo(end);
         }
@@ -137,7 +140,7 @@ class LogPowerLossTest {
 
     /** Replays the script with a power loss at {@code point}; verifies each crash image. */
     private static int crashAt(Script script, Clean clean, long point, long seed, int randomImages, String where) {
-        try (SimulatedMemory sim = SimulatedMemory.create(POOL)) {
+        try (SimulatedMemory sim = SimulatedMemory.create(poolBytes)) {
             int returned = 0;
             Pool pool = fresh(sim);
             try {
@@ -223,7 +226,7 @@ class LogPowerLossTest {
     }
 
     private static Pool fresh(SimulatedMemory sim) {
-        PoolHeader.format(sim.memory(), PoolSpec.of(POOL).withLanes(2).withLaneLogBytes(16384),
+        PoolHeader.format(sim.memory(), PoolSpec.of(poolBytes).withLanes(2).withLaneLogBytes(16384),
                 UUID.randomUUID(), 0);
         return Pool.attach(sim.memory(), "simulated", TIMEOUT);
     }
