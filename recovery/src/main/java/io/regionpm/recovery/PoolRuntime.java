@@ -274,6 +274,17 @@ public final class PoolRuntime implements AutoCloseable {
         return localLocks;
     }
 
+    /**
+     * The barrier every transaction enters: an operation that changes the pool outside a
+     * transaction (a log append) brackets itself with it too, so that a PMSYNC copy never
+     * captures it half done.
+     *
+     * @return the pool's operation barrier ({@link OperationBarrier#NONE} outside PMSYNC)
+     */
+    public OperationBarrier barrier() {
+        return barrier;
+    }
+
     /** @return how long lock waits last before {@link io.regionpm.alloc.LockTimeoutException} */
     public Duration lockTimeout() {
         return lockTimeout;

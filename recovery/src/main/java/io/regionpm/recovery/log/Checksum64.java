@@ -1,5 +1,9 @@
 package io.regionpm.recovery.log;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
 /**
  * The 64-bit checksum of log records and log headers: xxHash64's round and avalanche over
  * 64-bit words, with four independent lanes for the bulk of the input (the lanes let the CPU
@@ -10,9 +14,13 @@ package io.regionpm.recovery.log;
  * same length that differ in exactly one word (any number of flipped bits in it) always have
  * different checksums; other damage goes unnoticed with probability 2<sup>-64</sup>.
  *
+ * <p>Also the framing checksum of the collection logs ({@code PersistentLog}): one checksum
+ * for every log record in the pool.
+ *
  * <p>Thread-safety: stateless.
  */
-final class Checksum64 {
+public final class Checksum64 {
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
     private static final long P3 = 0x165667B19E3779F9L;
@@ -30,7 +38,7 @@ final class Checksum64 {
      * @param count its length
      * @return the checksum
      */
-    static long of(long seed, long first, long[] words, int from, int count) {
+    public static long of(long seed, long first, long[] words, int from, int count) {
         int i = from;
         int end = from + count;
         long h;
@@ -54,6 +62,55 @@ final class Checksum64 {
             h = round(h, words[i]);
         }
         return avalanche(h);
+    }
+
+    /**
+     * The checksum of a header word and a byte range taken as little-endian 64-bit words, the
+     * last one zero-padded: equal to {@link #of(long, long, long[], int, int)} over those words.
+     *
+     * @param seed   mixed in first (a record's position)
+     * @param first  the first input word (a record's header)
+     * @param data   where the bytes are (a pool or heap segment)
+     * @param offset first byte in {@code data}
+     * @param length bytes, non-negative
+     * @return the checksum
+     */
+    public static long of(long seed, long first, MemorySegment data, long offset, long length) {
+        long words = (length + 7) >>> 3;
+        long full = length >>> 3;
+        long i = 0;
+        long h;
+        if (words >= 4) {
+            long a1 = seed + P1 + P2;
+            long a2 = seed + P2;
+            long a3 = seed;
+            long a4 = seed - P1;
+            for (; i <= words - 4; i += 4) {
+                a1 = round(a1, word(data, offset, i, full, length));
+                a2 = round(a2, word(data, offset, i + 1, full, length));
+                a3 = round(a3, word(data, offset, i + 2, full, length));
+                a4 = round(a4, word(data, offset, i + 3, full, length));
+            }
+            h = Long.rotateLeft(a1, 1) + Long.rotateLeft(a2, 7) + Long.rotateLeft(a3, 12) + Long.rotateLeft(a4, 18);
+        } else {
+            h = seed + P5;
+        }
+        h = round(h, first);
+        for (; i < words; i++) {
+            h = round(h, word(data, offset, i, full, length));
+        }
+        return avalanche(h);
+    }
+
+    private static long word(MemorySegment data, long offset, long i, long full, long length) {
+        if (i < full) {
+            return data.get(WORD, offset + 8 * i);
+        }
+        long w = 0;
+        for (long b = 8 * i; b < length; b++) {
+            w |= (data.get(ValueLayout.JAVA_BYTE, offset + b) & 0xFFL) << (8 * (b - 8 * i));
+        }
+        return w;
     }
 
     private static long round(long acc, long input) {
