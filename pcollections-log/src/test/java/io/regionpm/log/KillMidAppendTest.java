@@ -46,6 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KillMidAppendTest {
     private static final String LOG = "events";
+    /** Under 64 MiB, so the log's segments are small (128 KiB) and many records cross a segment end. */
+    private static final long POOL = 62L << 20;
     /** The largest record drawn: a good share of a segment, so that records cross segment ends. */
     static final int LARGE = 48 << 10;
     private static final int END_PRODUCER = 1_000_000;
@@ -156,7 +158,7 @@ class KillMidAppendTest {
         long started = System.nanoTime();
         List<Seen> consumed = new ArrayList<>();
         List<Killed> producers = new ArrayList<>();
-        try (Pool pool = Pool.open(file, PoolOptions.create(256L << 20).withDurability(durability)
+        try (Pool pool = Pool.open(file, PoolOptions.create(POOL).withDurability(durability)
                 .withLockTimeout(Duration.ofSeconds(30)));
              ChildJvm consumer = ChildJvm.start(Consumer.class, file.toString())) {
             PersistentLog<byte[]> log = PersistentLog.open(pool, LOG, Codecs.BYTES);

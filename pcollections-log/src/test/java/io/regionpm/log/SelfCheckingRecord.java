@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * |     16 |  n-16| bytes drawn from a generator seeded by (producer, seq) |
  * </pre>
  *
- * Sizes vary: mostly small, a quarter up to 4 KiB, one in twenty up to {@code large} bytes
+ * Sizes vary: mostly small, a quarter up to 4 KiB, three in a hundred up to {@code large} bytes
  * (so that, over a run, many records cross a segment's end and force a skip).
  *
  * <p>Thread-safety: stateless.
@@ -37,7 +37,7 @@ final class SelfCheckingRecord {
         SplittableRandom random = new SplittableRandom(producer * 0x9E37_79B9_7F4A_7C15L ^ seq);
         int roll = random.nextInt(100);
         int size = roll < 70 ? HEADER + random.nextInt(200)
-                : roll < 95 ? HEADER + random.nextInt(4096)
+                : roll < 97 ? HEADER + random.nextInt(4096)
                 : HEADER + random.nextInt(large - HEADER);
         byte[] record = new byte[size];
         ByteBuffer.wrap(record).putInt(PRODUCER, producer).putLong(SEQ, seq).putInt(LENGTH, size);
