@@ -24,6 +24,7 @@ import io.regionpm.testkit.Stress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * {@link PersistentLog} under simulated power loss (SYNC): a fixed script of appends (from 1
@@ -44,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LogPowerLossTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String LOG = "log";
+    /** Longer than any non-waiting call takes; a call that runs longer is waiting. */
+    private static final Duration NO_WAIT = Duration.ofSeconds(10);
     /** The largest record a fresh segment takes, found by {@link #largestRecord()} on first use. */
     private static int largest;
     /** The simulated pool's size: room for several segments. */
@@ -64,6 +67,9 @@ class LogPowerLossTest {
             int op = 0;
             while (clean.endOfOp()[op] < point) {
                 op++;
+            }
+            if (point % 50 == 0) {
+                System.out.println("LogPowerLossTest: point " + point + "/" + total + ", " + images + " images");
             }
             images += crashAt(script, clean, point, seed, randomImages,
                     "seed " + seed + ", point " + point + "/" + total + " (in op " + op + " " + script.ops.get(op).label() + ")");
@@ -173,10 +179,13 @@ class LogPowerLossTest {
                                List<List<String>> allowed, String where) {
         try (Pool pool = Pool.attach(image.memory(), "image", TIMEOUT)) {
             PersistentLog<byte[]> log = PersistentLog.open(pool, LOG, Codecs.BYTES);
-            List<String> seen = readAll(log);
+            List<String> seen = assertTimeoutPreemptively(NO_WAIT, () -> readAll(log),
+                    () -> where + ": a reader's hasNext() waits");
             assertThat(allowed).as(where + ": the log after the last returned call, or after the one in flight").contains(seen);
             List<String> iterated = new ArrayList<>();
-            log.forEach(r -> iterated.add(r.length + ":" + crc(r)));
+            assertTimeoutPreemptively(NO_WAIT, () -> log.forEach(r -> iterated.add(r.length + ":" + crc(r))),
+                    () -> where + ": iterator() waits (it is weakly consistent, as of now); the reader saw " + seen
+                            + ", head " + log.firstPosition() + ", end " + log.endPosition());
             assertThat(iterated).as(where + ": iterator()").isEqualTo(seen.stream().map(s -> s.substring(s.indexOf(':') + 1)).toList());
             for (int r : script.truncatedBy(returned)) {
                 long position = clean.positions()[r];
