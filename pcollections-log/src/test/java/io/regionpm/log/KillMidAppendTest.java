@@ -72,7 +72,7 @@ class KillMidAppendTest {
 
     static Stream<Arguments> configurations() {
         return Stream.of(Arguments.of(Durability.NONE, Stress.scale(20, 200)),
-                Arguments.of(Durability.SYNC, Stress.scale(5, 40)));
+                Arguments.of(Durability.SYNC, Stress.scale(10, 60)));
     }
 
     /**
