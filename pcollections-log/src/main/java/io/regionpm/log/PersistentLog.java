@@ -136,15 +136,22 @@ public final class PersistentLog<E> implements Iterable<E> {
             });
         }
         LogHeader.validate(rt.memory(), header, rt.heap().usableSize(header));
-        LogEngine engine = new LogEngine(rt, header, pool.durability() == Durability.SYNC);
+        boolean sync = pool.durability() == Durability.SYNC;
+        LogEngine engine = new LogEngine(rt, header, sync);
         if (!rt.isReadOnly()) {
-            recover(rt, header, engine);
+            recover(rt, header, engine, sync);
         }
         return new PersistentLog<>(pool, codec, engine);
     }
 
-    private static void recover(PoolRuntime rt, long header, LogEngine engine) {
-        boolean scan = !rt.openedClean() && rt.registry().liveCount() == 1
+    /**
+     * Repairs dead appenders' reservations from their slots (enough after a process crash:
+     * the slots survive it). The full scan is for a power loss, which may lose the slots: it
+     * runs in SYNC pools only (a PMSYNC image never holds half an append, and NONE promises
+     * nothing after power loss), after an unclean shutdown with no other live process.
+     */
+    private static void recover(PoolRuntime rt, long header, LogEngine engine, boolean sync) {
+        boolean scan = sync && !rt.openedClean() && rt.registry().liveCount() == 1
                 && SCANNED.computeIfAbsent(rt, r -> Collections.synchronizedSet(new HashSet<>())).add(header);
         rt.barrier().enter();
         try {
@@ -157,6 +164,13 @@ public final class PersistentLog<E> implements Iterable<E> {
     /** Checks that the pool is open (PoolClosedException otherwise). */
     private void checkOpen() {
         pool.runtime();
+    }
+
+    /** Appends are not transactional: refused inside {@code pool.transaction} rather than half joined to it. */
+    private void checkAppendable() {
+        if (pool.runtime().current() != null) {
+            throw new IllegalStateException("a log append is not part of a transaction: append outside pool.transaction");
+        }
     }
 
     /** A failure caused by a concurrent close becomes PoolClosedException; anything else is returned as is. */
@@ -174,9 +188,10 @@ public final class PersistentLog<E> implements Iterable<E> {
      * @return its position
      * @throws IllegalArgumentException if its encoding is larger than a segment of the log
      * @throws NullPointerException     if the record is null
+     * @throws IllegalStateException    inside {@code pool.transaction} (appends are not transactional)
      */
     public long append(E record) {
-        checkOpen();
+        checkAppendable();
         int length = codec.encodedSize(record);
         try {
             return engine.append(new Encoded<>(codec, List.of(record), new int[] {length}));
@@ -193,9 +208,10 @@ public final class PersistentLog<E> implements Iterable<E> {
      * @return the position of the first (the end position if there are none)
      * @throws IllegalArgumentException if they do not fit in one segment (nothing appended)
      * @throws NullPointerException     if a record is null
+     * @throws IllegalStateException    inside {@code pool.transaction} (appends are not transactional)
      */
     public long appendAll(Collection<? extends E> records) {
-        checkOpen();
+        checkAppendable();
         List<E> list = new ArrayList<>(records);
         if (list.isEmpty()) {
             return endPosition();
@@ -233,12 +249,14 @@ public final class PersistentLog<E> implements Iterable<E> {
     }
 
     /**
-     * @param from a position (clamped to {@link #firstPosition()})
+     * @param from a position (clamped to {@link #firstPosition()} and {@link #endPosition()}):
+     *             a record's, or one of those two; a reader from inside a record reports
+     *             {@link io.regionpm.alloc.PoolCorruptedException} at it
      * @return a reader from there, that keeps up with later appends
      */
     public LogReader<E> reader(long from) {
         checkOpen();
-        return new TailReader<>(this, Math.max(from, engine.head()));
+        return new TailReader<>(this, Math.min(Math.max(from, engine.head()), engine.tail()));
     }
 
     /**
@@ -259,20 +277,47 @@ public final class PersistentLog<E> implements Iterable<E> {
             if (position > engine.tail()) {
                 throw new IllegalArgumentException("position " + position + " is past the end " + engine.tail());
             }
-            TailReader<E> walk = new TailReader<>(this, engine.head());
-            long deadline = System.nanoTime() + pool.runtime().lockTimeout().toNanos();
-            while (walk.position() < position && walk.awaitRecord(deadline)) {
-                walk.skip();
-            }
-            if (walk.position() != position && walk.position() < position) {
-                throw new IllegalStateException("records before position " + position + " are still being appended");
-            }
-            if (walk.position() != position) {
+            long reached = walkTo(position);
+            if (reached != position) {
                 throw new IllegalArgumentException("position " + position + " is not a record's position");
             }
             engine.truncateHead(position);
         } catch (RuntimeException e) {
             throw closedOr(e);
+        }
+    }
+
+    /**
+     * Walks the record headers from the head to {@code target}, waiting for the appends in
+     * flight on the way (repairing those of dead appenders), so that no segment is freed under
+     * an appender still writing into it.
+     *
+     * @return the first record boundary at or past {@code target}
+     * @throws IllegalStateException if an append before it is still in flight after the lock timeout
+     */
+    private long walkTo(long target) {
+        long deadline = System.nanoTime() + pool.runtime().lockTimeout().toNanos();
+        long p = engine.head();
+        long stuckSince = 0;
+        while (true) {
+            p = engine.walkHeaders(p, target);
+            if (p >= target) {
+                return p;
+            }
+            long now = System.nanoTime();
+            if (stuckSince == 0) {
+                stuckSince = now;
+            } else if (now - stuckSince >= TailReader.HOLE_CHECK_NANOS && LogRepair.resolveHole(engine, p)) {
+                stuckSince = 0;
+                continue;
+            }
+            if (now > deadline) {
+                throw new IllegalStateException("records before position " + target + " are still being appended");
+            }
+            int sequence = engine.notifySequence();
+            if (engine.walkHeaders(p, target) == p) {
+                engine.await(sequence, TailReader.HOLE_CHECK_NANOS);
+            }
         }
     }
 
@@ -298,7 +343,7 @@ public final class PersistentLog<E> implements Iterable<E> {
             @Override
             public boolean hasNext() {
                 long deadline = System.nanoTime() + pool.runtime().lockTimeout().toNanos();
-                return reader.position() < end && reader.awaitRecord(deadline) && reader.recordPosition() < end;
+                return reader.awaitRecord(end, deadline);
             }
 
             @Override

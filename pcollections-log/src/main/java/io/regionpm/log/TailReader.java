@@ -99,22 +99,24 @@ final class TailReader<E> implements LogReader<E> {
 
     @Override
     public E poll(Duration timeout) {
-        return awaitRecord(System.nanoTime() + timeout.toNanos()) ? next() : null;
+        return awaitRecord(Long.MAX_VALUE, System.nanoTime() + timeout.toNanos()) ? next() : null;
     }
 
     /**
-     * Waits until a record is available or the deadline passes.
+     * Waits until a record before {@code end} is available, the reader reaches {@code end},
+     * or the deadline passes.
      *
+     * @param end      where to stop (exclusive)
      * @param deadline a {@link System#nanoTime()} value
-     * @return whether a record is available
+     * @return whether a record before {@code end} is available
      */
-    boolean awaitRecord(long deadline) {
+    boolean awaitRecord(long end, long deadline) {
         for (int spin = 0; ; spin++) {
             if (hasNext()) {
-                return true;
+                return position < end;
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (position >= end || left <= 0) {
                 return false;
             }
             if (spin < SPINS) {
@@ -123,7 +125,7 @@ final class TailReader<E> implements LogReader<E> {
             }
             int sequence = engine.notifySequence();
             if (hasNext()) {
-                return true;
+                return position < end;
             }
             engine.await(sequence, Math.min(left, MAX_SLEEP_NANOS));
         }

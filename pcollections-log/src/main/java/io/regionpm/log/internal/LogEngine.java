@@ -2,10 +2,10 @@ package io.regionpm.log.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 
 import io.regionpm.alloc.Lane;
 import io.regionpm.alloc.PersistentMemory;
-import io.regionpm.alloc.PoolCorruptedException;
 import io.regionpm.alloc.PoolFullException;
 import io.regionpm.recovery.PoolRuntime;
 import io.regionpm.recovery.Registration;
@@ -86,6 +86,16 @@ public final class LogEngine {
         return header;
     }
 
+    /** @return the header block's offset */
+    public long header() {
+        return h;
+    }
+
+    /** @return the segment size in bytes */
+    public long segmentBytes() {
+        return segmentBytes;
+    }
+
     /** @return the largest payload one record can hold */
     public long maxPayload() {
         return segmentBytes - HEADER_BYTES;
@@ -162,6 +172,27 @@ public final class LogEngine {
                     + " log segment of " + segmentBytes + " bytes");
         }
         rt.barrier().enter();
+        try {
+            preallocate(extent);
+            return appendInLane(records, extent);
+        } finally {
+            rt.barrier().exit();
+        }
+    }
+
+    /**
+     * Allocates the segments the next reservation will most likely need before taking a lane,
+     * so that an appender rarely holds two lanes (its own and its allocation transaction's).
+     */
+    private void preallocate(long extent) {
+        long t = tail();
+        ensureSegment(segmentOf(t));
+        if (segmentOf(t + extent - 1) != segmentOf(t) && segmentOf(t) + 1 - segmentOf(head()) < ring) {
+            ensureSegment(segmentOf(t) + 1);
+        }
+    }
+
+    private long appendInLane(Payloads records, long extent) {
         try (Lane lane = rt.heap().acquireLane()) {
             int li = lane.index();
             long slot = appendSlot(li);
@@ -169,7 +200,7 @@ public final class LogEngine {
             try {
                 while (true) {
                     long p = reserve(slot, extent);
-                    if (write(p, extent, records, li)) {
+                    if (writeOrRelease(slot, p, extent, records, li)) {
                         return p;
                     }
                 }
@@ -177,8 +208,6 @@ public final class LogEngine {
                 pm.setLongRelease(LogHeader.slotPosition(slot), 0);
                 wakeReaders();
             }
-        } finally {
-            rt.barrier().exit();
         }
     }
 
@@ -199,15 +228,31 @@ public final class LogEngine {
             pm.setLong(LogHeader.slotExtent(slot), end - t);
             pm.setLongRelease(LogHeader.slotPosition(slot), t + 1);
             if (pm.compareAndSetLong(tailWord, t, end)) {
-                if (p != t) {
-                    ensureSegment(segmentOf(t));
-                    long at = address(t);
-                    pm.compareAndSetLong(at, 0, RecordLayout.header(SKIP, p - t, 0));
-                    flushIfSync(at, 8);
+                try {
+                    if (p != t) {
+                        ensureSegment(segmentOf(t));
+                        long at = address(t);
+                        pm.compareAndSetLong(at, 0, RecordLayout.header(SKIP, p - t, 0));
+                        flushIfSync(at, 8);
+                    }
+                    ensureSegment(segmentOf(p));
+                } catch (RuntimeException | Error e) {
+                    LogRepair.repairRange(this, t, end - t);
+                    throw e;
                 }
-                ensureSegment(segmentOf(p));
                 return p;
             }
+        }
+    }
+
+    /** {@link #write}; if it throws (the codec, say), the reservation becomes a SKIP first. */
+    private boolean writeOrRelease(long slot, long p, long extent, Payloads records, int lane) {
+        try {
+            return write(p, extent, records, lane);
+        } catch (RuntimeException | Error e) {
+            long announced = pm.getLong(LogHeader.slotPosition(slot)) - 1;
+            LogRepair.repairRange(this, announced, pm.getLong(LogHeader.slotExtent(slot)));
+            throw e;
         }
     }
 
@@ -288,18 +333,13 @@ public final class LogEngine {
         if (position < head()) {
             return out.set(Probe.TRUNCATED, head());
         }
-        if (position >= tail()) {
-            return out.set(Probe.END, position);
-        }
         long at = address(position);
-        if (at < 0) {
-            return truncatedOr(position, out, Probe.IN_FLIGHT);
-        }
-        long header = pm.getLongAcquire(at);
+        long header = at < 0 ? 0 : pm.getLongAcquire(at);
         int kind = RecordLayout.kind(header);
         long room = segmentEnd(position) - position;
         if (header == 0 || kind == PENDING && RecordLayout.wellFormed(header)) {
-            return truncatedOr(position, out, Probe.IN_FLIGHT);
+            // only here is the tail read: a reader that keeps up does not touch the appenders' hot line per record
+            return position >= tail() ? out.set(Probe.END, position) : truncatedOr(position, out, Probe.IN_FLIGHT);
         }
         if (kind == SKIP && RecordLayout.wellFormed(header) && RecordLayout.validExtent(RecordLayout.length(header), room)) {
             return truncatedOr(position, out.set(Probe.SKIP, position + RecordLayout.length(header)), Probe.SKIP);
@@ -335,6 +375,32 @@ public final class LogEngine {
         return out.set(status, status == Probe.SKIP ? out.next : position);
     }
 
+    /**
+     * Walks record headers (no payload copied) from {@code from} towards {@code target}.
+     *
+     * @param from   a record boundary at or after the head
+     * @param target where to stop
+     * @return the first boundary at or past {@code target}, or the position of the first
+     *         record in flight before it
+     */
+    public long walkHeaders(long from, long target) {
+        long p = Math.max(from, head());
+        while (p < target) {
+            long at = address(p);
+            long header = at < 0 ? 0 : pm.getLongAcquire(at);
+            long room = segmentEnd(p) - p;
+            int kind = RecordLayout.kind(header);
+            if (kind == DATA && RecordLayout.wellFormed(header) && RecordLayout.recordBytes(RecordLayout.length(header)) <= room) {
+                p += RecordLayout.recordBytes(RecordLayout.length(header));
+            } else if (kind == SKIP && RecordLayout.wellFormed(header) && RecordLayout.validExtent(RecordLayout.length(header), room)) {
+                p += RecordLayout.length(header);
+            } else {
+                return p;
+            }
+        }
+        return p;
+    }
+
     /** @return the current value of the notify word */
     public int notifySequence() {
         return pm.getIntVolatile(LogHeader.notifyWord(h));
@@ -351,7 +417,7 @@ public final class LogEngine {
         pm.getAndAddInt(waiters, 1);
         try {
             if (pm.getIntVolatile(LogHeader.notifyWord(h)) == sequence) {
-                pm.futexWait(LogHeader.notifyWord(h), sequence, java.time.Duration.ofNanos(nanos));
+                pm.futexWait(LogHeader.notifyWord(h), sequence, Duration.ofNanos(nanos));
             }
         } finally {
             pm.getAndAddInt(waiters, -1);
@@ -382,13 +448,5 @@ public final class LogEngine {
                 }
             }
         });
-    }
-
-    /**
-     * @param what a description
-     * @return the exception for a record that fails validation where a record must be
-     */
-    PoolCorruptedException corrupt(String what) {
-        return new PoolCorruptedException("log header " + h + ": " + what);
     }
 }

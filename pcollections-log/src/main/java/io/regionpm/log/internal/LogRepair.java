@@ -73,9 +73,12 @@ public final class LogRepair {
      *
      * @param e        the log
      * @param position a position where {@link LogEngine#probe} found an append in flight
-     * @return true if it repaired something (probe again)
+     * @return true if it repaired something (probe again); always false on a read-only pool
      */
     public static boolean resolveHole(LogEngine e, long position) {
+        if (e.rt.isReadOnly()) {
+            return false; // a read-only mapping cannot repair: wait for a writable process to
+        }
         PersistentMemory pm = e.pm;
         long deadFrom = -1;
         long deadExtent = 0;
