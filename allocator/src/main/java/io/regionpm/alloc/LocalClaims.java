@@ -26,7 +26,13 @@ public final class LocalClaims {
      * @return true if this call now holds the slot (false: another object of this JVM does)
      */
     public static boolean hold(Object storage, int table, int index) {
-        return HELD.computeIfAbsent(storage, k -> ConcurrentHashMap.newKeySet()).add(key(table, index));
+        boolean[] added = {false};
+        HELD.compute(storage, (k, held) -> {
+            Set<Long> set = held != null ? held : ConcurrentHashMap.newKeySet();
+            added[0] = set.add(key(table, index));
+            return set;
+        });
+        return added[0];
     }
 
     /**
@@ -35,10 +41,10 @@ public final class LocalClaims {
      * @param index   the slot to let go
      */
     public static void release(Object storage, int table, int index) {
-        Set<Long> held = HELD.get(storage);
-        if (held != null) {
+        HELD.computeIfPresent(storage, (k, held) -> {
             held.remove(key(table, index));
-        }
+            return held.isEmpty() ? null : held; // a storage nobody holds is forgotten (no leak of its key)
+        });
     }
 
     /**
