@@ -30,7 +30,7 @@ class PmsyncEarlyWriteBackTest {
         Random random = new Random(seed);
         try (PmsyncFixture fx = PmsyncFixture.create(dir, POOL_BYTES, 4)) {
             int first = fx.firstDataPage();
-            int pages = (int) (POOL_BYTES / PmsyncPages.PAGE) - first;
+            int pages = (int) (POOL_BYTES / 4096) - first;
             long synced = fx.poolChecksum();
             FileTime modified = Files.getLastModifiedTime(fx.pool);
             for (int round = 0; round < 3; round++) {
@@ -40,7 +40,7 @@ class PmsyncEarlyWriteBackTest {
                     for (int i = 0; i < 2000; i++) {
                         int page = first + random.nextInt(pages);
                         PmsyncPages.stamp(store.memory(), page, 1 + random.nextInt(1000));
-                        store.memory().persist((long) page * PmsyncPages.PAGE, 8);
+                        store.memory().persist((long) page * 4096, 8);
                     }
                     assertThat(fx.poolChecksum()).as("seed %d round %d: pool file after writes and flushes", seed, round)
                             .isEqualTo(synced);

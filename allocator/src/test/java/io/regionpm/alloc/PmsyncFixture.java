@@ -69,7 +69,7 @@ final class PmsyncFixture implements AutoCloseable {
     /** @return the first 4 KiB page of the pool's data region (free for tests to stamp) */
     int firstDataPage() {
         try (PoolFile f = PoolFile.open(pool, BackendKind.FILE)) {
-            return (int) (f.descriptor().geometry().dataOffset() / PmsyncPages.PAGE);
+            return (int) (f.descriptor().geometry().dataOffset() >>> 12);
         }
     }
 

@@ -9,8 +9,7 @@ import java.lang.foreign.ValueLayout;
  * page that mixes two generations, or is partly zero, is recognised as torn.
  */
 final class PmsyncPages {
-    /** A tracked page of the PMSYNC machinery (512 bytes). */
-    static final int PAGE = io.regionpm.alloc.internal.pmsync.ControlLayout.PAGE_BYTES;
+    static final int PAGE = 4096;
     static final int WORDS = PAGE / 8;
     /** {@link #read} of a page that is neither all zero nor one whole stamp. */
     static final long TORN = -1;
@@ -41,7 +40,7 @@ final class PmsyncPages {
     }
 
     /**
-     * @param bytes the page's bytes (of a mapped pool file, say)
+     * @param bytes the page's 4096 bytes (of a mapped pool file, say)
      * @param page  its page number
      * @return its generation, 0 if all zero, {@link #TORN} otherwise
      */

@@ -50,7 +50,7 @@ class PmsyncPowerLossTest {
             assertThat(store.dirtyPages()).isEqualTo(40);
             PmsyncStats stats = store.pmsync();
             assertThat(stats.pages()).isEqualTo(40);
-            assertThat(stats.bytes()).isEqualTo(40 * PmsyncPages.PAGE);
+            assertThat(stats.bytes()).isEqualTo(40 * 4096);
             assertThat(stats.joined()).isFalse();
             assertThat(store.dirtyPages()).isZero();
             assertThat(store.pmsyncs()).isEqualTo(stats.sequence()).isEqualTo(1);

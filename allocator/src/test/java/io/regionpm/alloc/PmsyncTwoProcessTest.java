@@ -110,11 +110,11 @@ class PmsyncTwoProcessTest {
             MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             for (int i = 0; i < 2; i++) {
                 int base = first + i * PAGES;
-                long gen = PmsyncPages.read(file.asSlice((long) base * PmsyncPages.PAGE, PmsyncPages.PAGE), base);
+                long gen = PmsyncPages.read(file.asSlice((long) base * 4096, 4096), base);
                 assertThat(gen).as("%s: writer %d", context, i).isGreaterThanOrEqualTo(atLeast[i]);
                 gens[i] = gen;
                 for (int p = base; p < base + PAGES; p++) {
-                    assertThat(PmsyncPages.read(file.asSlice((long) p * PmsyncPages.PAGE, PmsyncPages.PAGE), p))
+                    assertThat(PmsyncPages.read(file.asSlice((long) p * 4096, 4096), p))
                             .as("%s: writer %d page %d in the pool file: one whole operation", context, i, p)
                             .isEqualTo(gen);
                 }

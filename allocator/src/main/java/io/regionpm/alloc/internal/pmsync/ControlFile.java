@@ -29,7 +29,7 @@ import io.regionpm.alloc.internal.ShmBackend;
  * <pre>
  * header (page 0, immutable)            | control words (page 1)
  * |  0 |  8 | magic "PCOLPMSC"          | | 4096 | 8 | pmsync mutex owner (process token)
- * |  8 |  4 | version (2)               | | 4104 | 4 | mutex sequence (futex)
+ * |  8 |  4 | version (1)               | | 4104 | 4 | mutex sequence (futex)
  * | 16 | 16 | pool UUID                 | | 4108 | 4 | mutex waiters
  * | 32 |  8 | pool size                 | | 4112 | 4 | quiesce (futex): odd while quiescing
  * | 40 |  8 | pool file key hash        | | 4116 | 4 | exit sequence (futex)
@@ -50,7 +50,7 @@ public final class ControlFile {
     /** "PCOLPMSC" read as a little-endian long. */
     public static final long MAGIC = 0x43534D504C4F4350L;
     /** The version this library writes and reads. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 1;
     static final long VERSION_AT = 8, UUID_MSB = 16, UUID_LSB = 24, POOL_SIZE = 32, POOL_KEY = 40, BOOT_MSB = 48,
             BOOT_LSB = 56, LANES = 64, ENTRIES = 68, TOTAL = 72, CRC = 80;
     /** Control words. */

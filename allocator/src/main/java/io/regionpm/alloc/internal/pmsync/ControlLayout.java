@@ -1,14 +1,14 @@
 package io.regionpm.alloc.internal.pmsync;
 
 /**
- * Where the regions of a control file are, each 4 KiB aligned: one 64-byte slot per lane
+ * Where the regions of a control file are, each page aligned: one 64-byte slot per lane
  * (the lane's active word), one 64-byte slot per process entry (owner token, then a count of
- * operations outside lanes), and two bitmaps of one bit per 512-byte pool unit (dirty and
+ * operations outside lanes), and two bitmaps of one bit per 4 KiB pool page (dirty and
  * in-flight), each with a summary of one bit per bitmap word.
  *
  * @param lanes            lane count
  * @param entries          process entries
- * @param pages            tracked 512-byte units ("pages") in the pool
+ * @param pages            4 KiB pages in the pool
  * @param laneBase         first lane slot
  * @param entryBase        first process slot
  * @param dirtySummary     summary of the dirty bitmap
@@ -21,16 +21,10 @@ public record ControlLayout(int lanes, int entries, long pages, long laneBase, l
                             long dirtyLeaf, long inflightSummary, long inflightLeaf, long total) {
     /** Bytes of a lane or process slot. */
     public static final int SLOT_BYTES = 64;
-    /**
-     * log2 of the tracked "page": the unit of dirty tracking, journalling and write-back. 512
-     * bytes (a sector), not the 4 KiB of the MMU, so that a pmsync after scattered small
-     * changes journals and writes an eighth of the bytes.
-     */
-    public static final int PAGE_SHIFT = 9;
+    /** log2 of the tracked page size. */
+    public static final int PAGE_SHIFT = 12;
     /** The tracked page size. */
     public static final int PAGE_BYTES = 1 << PAGE_SHIFT;
-    /** Alignment of the control file's regions (the MMU page). */
-    static final int ALIGN = 4096;
 
     /**
      * @param poolSize bytes, a multiple of 4096
@@ -42,7 +36,7 @@ public record ControlLayout(int lanes, int entries, long pages, long laneBase, l
         long pages = poolSize >>> PAGE_SHIFT;
         long leafBytes = words(pages) * 8;
         long summaryBytes = words(words(pages)) * 8;
-        long laneBase = 2L * ALIGN;
+        long laneBase = 2L * PAGE_BYTES;
         long entryBase = laneBase + pageRound((long) lanes * SLOT_BYTES);
         long dirtySummary = entryBase + pageRound((long) entries * SLOT_BYTES);
         long dirtyLeaf = dirtySummary + pageRound(summaryBytes);
@@ -83,6 +77,6 @@ public record ControlLayout(int lanes, int entries, long pages, long laneBase, l
     }
 
     private static long pageRound(long bytes) {
-        return (bytes + ALIGN - 1) & -ALIGN;
+        return (bytes + PAGE_BYTES - 1) & -PAGE_BYTES;
     }
 }

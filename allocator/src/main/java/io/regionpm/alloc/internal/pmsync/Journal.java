@@ -25,9 +25,9 @@ import static io.regionpm.alloc.internal.pmsync.ControlLayout.PAGE_SHIFT;
  * <pre>
  * header, 4096 bytes at 0                table, 16 bytes per page at 4096
  * |  0 | 8 | magic "PCOLJRNL"            | 0 | 8 | page index (ascending)
- * |  8 | 4 | version (2)                 | 8 | 4 | CRC32C(nonce, index, page bytes)
- * | 12 | 4 | page bytes (512)            |12 | 4 | zero
- * | 16 |16 | pool UUID                   pages, 512 bytes each, from the next 512 boundary
+ * |  8 | 4 | version (1)                 | 8 | 4 | CRC32C(nonce, index, page bytes)
+ * | 12 | 4 | page bytes (4096)           |12 | 4 | zero
+ * | 16 |16 | pool UUID                   pages, 4096 bytes each, from the next 4096 boundary
  * | 32 | 8 | nonce (random, per journal) commit record, 64 bytes after the last page
  * | 40 | 8 | page count n                | 0 | 8 | magic "PCOLCMIT"
  * | 48 | 8 | pmsync sequence             | 8 | 8 | nonce
@@ -48,7 +48,7 @@ import static io.regionpm.alloc.internal.pmsync.ControlLayout.PAGE_SHIFT;
 public final class Journal {
     /** "PCOLJRNL" and "PCOLCMIT" read as little-endian longs. */
     public static final long MAGIC = 0x4C4E524A4C4F4350L, COMMIT_MAGIC = 0x54494D434C4F4350L;
-    static final int VERSION = 2, HEADER_BYTES = 4096, FIELD_BYTES = 64, ENTRY_BYTES = 16, COMMIT_BYTES = 64;
+    static final int VERSION = 1, HEADER_BYTES = 4096, FIELD_BYTES = 64, ENTRY_BYTES = 16, COMMIT_BYTES = 64;
     static final int MAX_PAGES = (Integer.MAX_VALUE - PAGE_BYTES) / ENTRY_BYTES;
     private static final int BATCH_PAGES = 64;
     private static final long TRIM_BYTES = 64L << 20;

@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import io.regionpm.alloc.internal.NativeCalls;
 
+import static io.regionpm.alloc.internal.pmsync.ControlLayout.PAGE_BYTES;
 
 /**
  * Builds a working image from the pool file: a sparse copy (only the allocated extents of the
@@ -27,8 +28,6 @@ import io.regionpm.alloc.internal.NativeCalls;
 public final class WorkingImage {
     private static final int CHUNK = 1 << 20;
     private static final String BUILDING = ".building-";
-    /** Granularity of copying the pool file into a new image (an MMU page). */
-    private static final int PAGE_BYTES = 4096;
     private static final MemorySegment ZERO_PAGE = MemorySegment.ofArray(new byte[PAGE_BYTES]);
 
     private WorkingImage() {
