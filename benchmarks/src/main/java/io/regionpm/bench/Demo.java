@@ -128,9 +128,11 @@ public final class Demo {
             return true;
         }
         boolean ours = false;
+        boolean pmsync = false;
         if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
             try (Pool pool = Pool.open(path)) {
                 ours = pool.names().contains(MAP);
+                pmsync = pool.durability() == Durability.PMSYNC;
             } catch (PoolException | IllegalStateException e) {
                 ours = false;
             }
@@ -140,7 +142,9 @@ public final class Demo {
                     + "Pass another path: ./pcw demo /path/to/new.pool");
             return false;
         }
-        PmsyncStore.discardWorkingImage(path, PmsyncStore.DEFAULT_WORK_DIR);
+        if (pmsync) {
+            PmsyncStore.discardWorkingImage(path, PmsyncStore.DEFAULT_WORK_DIR);
+        }
         Files.delete(path);
         System.out.println("deleted " + path + ", the pool left by an earlier demo");
         return true;

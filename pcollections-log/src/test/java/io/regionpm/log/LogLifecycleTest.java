@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,9 +36,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LogLifecycleTest {
     @TempDir
     Path tmp;
+    /** PMSYNC working images go here (tmpfs), not into the default /dev/shm, and are deleted after each test. */
+    private final Path work = TempTrees.newShmDirectory("log-lifecycle-work");
+
+    @AfterEach
+    void deleteWorkingImages() {
+        TempTrees.deleteTree(work);
+    }
 
     private Pool open(Durability durability, Path dir) {
-        return Pool.open(dir.resolve("l.pool"), PoolOptions.create(64L << 20).withDurability(durability));
+        return Pool.open(dir.resolve("l.pool"), PoolOptions.create(64L << 20).withDurability(durability).withWorkDir(work));
     }
 
     @ParameterizedTest
