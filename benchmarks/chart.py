@@ -147,21 +147,27 @@ def table(data, maps):
     return "\n".join(lines) + "\n"
 
 
-def main(argv):
+def run(argv, load, svg, table, out, title, what):
+    """The command line both chart scripts share: JMH JSON files in, an SVG (and tables) out."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("results", nargs="+", help="JMH JSON result files")
-    ap.add_argument("-o", "--out", default="docs/hash-benchmark.svg", help="SVG to write")
-    ap.add_argument("--title", default="Hash maps (issue 5): ops/s per map per phase")
-    ap.add_argument("--table", action="store_true", help="print a Markdown table too")
+    ap.add_argument("-o", "--out", default=out, help="SVG to write")
+    ap.add_argument("--title", default=title)
+    ap.add_argument("--table", action="store_true", help="print Markdown tables too")
     a = ap.parse_args(argv)
-    data, maps = load(a.results)
+    data, kinds = load(a.results)
     if not data:
-        sys.exit("chart.py: no hash-map results (rows with map and workload parameters) in " + ", ".join(a.results))
+        sys.exit("no %s in %s" % (what, ", ".join(a.results)))
     with open(a.out, "w") as f:
-        f.write(svg(data, maps, a.title))
+        f.write(svg(data, kinds, a.title))
     print("wrote " + a.out)
     if a.table:
-        print(table(data, maps))
+        print(table(data, kinds))
+
+
+def main(argv):
+    run(argv, load, svg, table, "docs/hash-benchmark.svg", "Hash maps (issue 5): ops/s per map per phase",
+        "hash-map results (rows with map and workload parameters)")
 
 
 if __name__ == "__main__":

@@ -11,14 +11,13 @@ converts every score to records/s and MB/s (MB = 10^6 bytes):
 MB/s = records/s x recordBytes / 10^6. Draws one panel per phase (append, read): groups =
 record sizes, one bar per log, log-scale MB/s. --table also prints Markdown tables of both units.
 """
-import argparse
 import html
 import json
 import math
 import sys
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0] if "/" in __file__ else ".")
-from chart import COLOURS, TIME_UNITS, fmt  # noqa: E402  (same units and style as chart.py)
+from chart import COLOURS, TIME_UNITS, fmt, run  # noqa: E402  (same units and style as chart.py)
 
 PHASES = ["append", "read"]
 SIZES = [16, 128, 1024, 65536]
@@ -151,20 +150,8 @@ def table(data, logs):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("results", nargs="+", help="JMH JSON result files")
-    ap.add_argument("-o", "--out", default="docs/log-benchmark.svg", help="SVG to write")
-    ap.add_argument("--title", default="Logs (issue 6): MB/s of payload per log and record size")
-    ap.add_argument("--table", action="store_true", help="print Markdown tables too")
-    a = ap.parse_args(argv)
-    data, logs = load(a.results)
-    if not data:
-        sys.exit("logchart.py: no log results (rows with log and recordBytes parameters) in " + ", ".join(a.results))
-    with open(a.out, "w") as f:
-        f.write(svg(data, logs, a.title))
-    print("wrote " + a.out)
-    if a.table:
-        print(table(data, logs))
+    run(argv, load, svg, table, "docs/log-benchmark.svg", "Logs (issue 6): MB/s of payload per log and record size",
+        "log results (rows with log and recordBytes parameters)")
 
 
 if __name__ == "__main__":
