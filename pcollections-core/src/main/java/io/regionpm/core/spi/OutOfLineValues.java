@@ -68,6 +68,51 @@ public final class OutOfLineValues {
     }
 
     /**
+     * Stores an encoding already made in a new block of the transaction (released if it aborts).
+     *
+     * @param tx       the transaction
+     * @param encoding the bytes
+     * @return the block's offset
+     * @throws PoolFullException if the pool has no room (nothing changed)
+     */
+    public static long storeBytes(Transaction tx, byte[] encoding) {
+        PoolRuntime rt = tx.runtime();
+        checkFits(rt, encoding.length);
+        long block = tx.allocate(HEADER + (long) encoding.length);
+        PersistentMemory pm = rt.memory();
+        pm.setLong(block, encoding.length);
+        pm.write(encoding, 0, block + HEADER, encoding.length);
+        return block;
+    }
+
+    /**
+     * Copies a stored encoding, validating the block and its length first (every read is
+     * bounds-checked, so it is also safe on a block a concurrent writer may be freeing: the
+     * caller then validates its copy).
+     *
+     * @param rt    the pool
+     * @param block the block's offset, as read from the pool
+     * @return the encoding
+     * @throws PoolCorruptedException if the block is not allocated or its length does not fit it
+     */
+    public static byte[] loadBytes(PoolRuntime rt, long block) {
+        long size = checkedLength(rt, block);
+        byte[] out = new byte[(int) size];
+        rt.memory().read(block + HEADER, out, 0, out.length);
+        return out;
+    }
+
+    private static long checkedLength(PoolRuntime rt, long block) {
+        long usable = rt.heap().usableSize(block);
+        long size = rt.memory().getLong(block);
+        if (size < 0 || size > Codec.MAX_ENCODED_BYTES || size + HEADER > usable) {
+            throw new PoolCorruptedException("out-of-line value at " + block + ": length " + size
+                    + " does not fit its block of " + usable + " bytes");
+        }
+        return size;
+    }
+
+    /**
      * Reads a stored value, validating the block and its length first.
      *
      * @param rt    the pool
@@ -79,15 +124,9 @@ public final class OutOfLineValues {
      *                                or the bytes are not a valid encoding
      */
     public static <T> T load(PoolRuntime rt, Codec<T> codec, long block) {
-        long usable = rt.heap().usableSize(block);
-        PersistentMemory pm = rt.memory();
-        long size = pm.getLong(block);
-        if (size < 0 || size > Codec.MAX_ENCODED_BYTES || size + HEADER > usable) {
-            throw new PoolCorruptedException("out-of-line value at " + block + ": length " + size
-                    + " does not fit its block of " + usable + " bytes");
-        }
+        long size = checkedLength(rt, block);
         try {
-            return codec.decode(pm.readOnlySlice(block + HEADER, size), 0, (int) size);
+            return codec.decode(rt.memory().readOnlySlice(block + HEADER, size), 0, (int) size);
         } catch (CodecException e) {
             throw new PoolCorruptedException("out-of-line value at " + block + " is not a valid " + codec.id()
                     + " encoding: " + e.getMessage(), e);

@@ -515,13 +515,7 @@ public final class HashEngine {
         int kl = k.length();
         boolean inline = inline(kl, value.length);
         long size = inline ? EntryLayout.KEY + (long) kl + value.length : outOfLineAt(kl) + 8;
-        long ool = 0;
-        if (!inline) {
-            OutOfLineValues.checkFits(rt, value.length);
-            ool = tx.allocate(OutOfLineValues.HEADER + (long) value.length);
-            pm.setLong(ool, value.length);
-            pm.write(value, 0, ool + OutOfLineValues.HEADER, value.length);
-        }
+        long ool = inline ? 0 : OutOfLineValues.storeBytes(tx, value);
         long e = tx.allocate(size);
         pm.setLong(e + EntryLayout.NEXT, next);
         pm.setInt(e + EntryLayout.HASH, k.hash32);
@@ -614,15 +608,7 @@ public final class HashEngine {
             throw new PoolCorruptedException("hash map entry at " + e + ": key length " + kl);
         }
         if (vl == EntryLayout.OUT_OF_LINE) {
-            long block = outOfLineBlock(e, kl);
-            long usable = rt.heap().usableSize(block);
-            long n = pm.getLong(block);
-            if (n < 0 || n + OutOfLineValues.HEADER > usable) {
-                throw new PoolCorruptedException("out-of-line value at " + block + ": length " + n + " does not fit");
-            }
-            byte[] out = new byte[(int) n];
-            pm.read(block + OutOfLineValues.HEADER, out, 0, out.length);
-            return out;
+            return OutOfLineValues.loadBytes(rt, outOfLineBlock(e, kl));
         }
         if (vl < 0 || !inline(kl, vl)) {
             throw new PoolCorruptedException("hash map entry at " + e + ": value length " + vl);
