@@ -1,6 +1,5 @@
 /** PersistentBPlusTree and PersistentAvlTree: ConcurrentNavigableMaps in a pool with snapshot reads. */
 module io.regionpm.tree {
     requires transitive io.regionpm.core;
-
-    // exports io.regionpm.tree once the issue that builds this module lands (an empty package cannot be exported)
+    exports io.regionpm.tree;
 }

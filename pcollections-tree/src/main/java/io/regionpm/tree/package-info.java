@@ -1,7 +1,6 @@
 /**
- * PersistentBPlusTree and PersistentAvlTree: ConcurrentNavigableMaps in a pool with snapshot reads.
- *
- * <p>Not yet built: this module is a placeholder in the module graph of DESIGN.md section 1
- * and is filled by later issues.
+ * PersistentBPlusTree and PersistentAvlTree: {@link java.util.concurrent.ConcurrentNavigableMap}s
+ * in a pool, shared by every JVM that maps it, with lock-free snapshot reads (SHADOW) or
+ * logged in-place updates (IN_PLACE).
  */
 package io.regionpm.tree;
