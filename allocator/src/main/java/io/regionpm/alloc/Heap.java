@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 import org.eclipse.collections.api.block.procedure.primitive.LongProcedure;
@@ -39,6 +40,8 @@ public final class Heap implements AutoCloseable {
     /** The table number of lanes in {@link LocalClaims}. */
     public static final int LANE_TABLE = 1;
 
+    private static final int HINTS = 64;
+
     private final PersistentMemory pm;
     private final PoolDescriptor descriptor;
     private final PoolGeometry g;
@@ -49,6 +52,8 @@ public final class Heap implements AutoCloseable {
     private final long token = ProcessToken.current();
     private final Lane[] claimed;
     private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
+    /** Per thread (by thread id, shared on collision): the lane it held last, tried first. */
+    private final AtomicReferenceArray<Lane> hints = new AtomicReferenceArray<>(HINTS);
     private final AtomicInteger recoveries = new AtomicInteger();
     private final AtomicInteger laneRecoveries = new AtomicInteger();
     private final LaneRecovery recovery;
@@ -152,15 +157,23 @@ public final class Heap implements AutoCloseable {
      */
     public Lane acquireLane() {
         checkOpen();
+        int hint = (int) Thread.currentThread().threadId() & HINTS - 1;
+        Lane last = hints.getAcquire(hint);
+        if (last != null && last.tryEnter()) {
+            return last;
+        }
         long deadline = System.nanoTime() + LANE_WAIT.toNanos();
         long pause = 1_000;
         while (true) {
-            Lane lane = idle.poll();
+            Lane lane = takeIdleLane();
             if (lane == null) {
                 lane = claimNewLane();
+                if (lane != null && !lane.tryEnter()) {
+                    throw new IllegalStateException("a newly claimed lane " + lane.index() + " is busy");
+                }
             }
             if (lane != null) {
-                lane.enter();
+                hints.setRelease(hint, lane);
                 return lane;
             }
             if (System.nanoTime() > deadline) {
@@ -172,10 +185,37 @@ public final class Heap implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes a lane out of the idle queue and enters it; a queued lane that a thread took
+     * through its hint meanwhile is skipped (its holder queues it again when done).
+     *
+     * @return the lane, held, or null if the queue is empty
+     */
+    private Lane takeIdleLane() {
+        for (Lane lane = idle.poll(); lane != null; lane = idle.poll()) {
+            lane.unmarkQueued();
+            if (lane.tryEnter()) {
+                return lane;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A holder lets go of its lane: it stays this process's, idle, in the queue (and in the
+     * holder thread's hint slot, so that thread takes it again without touching the queue).
+     * The handshake with {@link #takeIdleLane} (each side stores its flag, then reads the
+     * other's, both volatile) makes sure an idle lane is never out of the queue for good.
+     * On a closed heap the lane goes back to the pool, released by whoever enters it first
+     * (this thread or {@link #close}).
+     */
     void handBack(Lane lane) {
+        lane.exit();
         if (closed) {
-            release(lane);
-        } else {
+            if (lane.tryEnter()) {
+                release(lane);
+            }
+        } else if (lane.markQueued()) {
             idle.offer(lane);
         }
     }
@@ -472,7 +512,9 @@ public final class Heap implements AutoCloseable {
     public void close() {
         closed = true;
         for (Lane lane = idle.poll(); lane != null; lane = idle.poll()) {
-            release(lane);
+            if (lane.tryEnter()) { // else a thread holds it and releases it when it hands it back
+                release(lane);
+            }
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.regionpm.alloc;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 import io.regionpm.alloc.internal.LaneAllocator;
 import io.regionpm.alloc.internal.LaneRecord;
 
@@ -26,8 +29,27 @@ public final class Lane implements AutoCloseable {
     private final Heap heap;
     private final LaneAllocator allocator;
     private final LaneRepair repair;
+    private static final VarHandle BUSY;
+    private static final VarHandle QUEUED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            BUSY = lookup.findVarHandle(Lane.class, "busy", int.class);
+            QUEUED = lookup.findVarHandle(Lane.class, "queued", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private Thread holder;
     private Object attachment;
+    /** 1 while a thread of this process holds the lane: whoever sets it (CAS) holds it. */
+    @SuppressWarnings("unused") // through BUSY
+    private volatile int busy;
+    /** 1 while the lane is (about to be) in the heap's idle queue, so it is queued at most once. */
+    @SuppressWarnings("unused") // through QUEUED
+    private volatile int queued;
 
     Lane(Heap heap, LaneAllocator allocator) {
         this.heap = heap;
@@ -58,8 +80,33 @@ public final class Lane implements AutoCloseable {
         return allocator.lane();
     }
 
-    void enter() {
+    /**
+     * Takes the lane for the calling thread if nobody in this process holds it.
+     *
+     * @return whether the caller now holds it
+     */
+    boolean tryEnter() {
+        if ((int) BUSY.getVolatile(this) != 0 || !BUSY.compareAndSet(this, 0, 1)) {
+            return false;
+        }
         holder = Thread.currentThread();
+        return true;
+    }
+
+    /** Lets go of the lane (the holder only); another thread may take it at once. */
+    void exit() {
+        holder = null;
+        BUSY.setVolatile(this, 0);
+    }
+
+    /** @return true if the caller must put the lane in the idle queue (it was not there) */
+    boolean markQueued() {
+        return (int) QUEUED.getVolatile(this) == 0 && QUEUED.compareAndSet(this, 0, 1);
+    }
+
+    /** After the lane was taken out of the idle queue. */
+    void unmarkQueued() {
+        QUEUED.setVolatile(this, 0);
     }
 
     LaneAllocator allocator() {
@@ -168,7 +215,6 @@ public final class Lane implements AutoCloseable {
         if (holder != Thread.currentThread()) {
             throw new IllegalStateException("lane " + index() + " is not held by this thread");
         }
-        holder = null;
         heap.handBack(this);
     }
 

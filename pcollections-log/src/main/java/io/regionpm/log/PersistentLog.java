@@ -197,7 +197,7 @@ public final class PersistentLog<E> implements Iterable<E> {
         checkAppendable();
         int length = codec.encodedSize(record);
         try {
-            return engine.append(new Encoded<>(codec, List.of(record), new int[] {length}));
+            return engine.append(new One<>(codec, record, length));
         } catch (RuntimeException e) {
             throw closedOr(e);
         }
@@ -318,8 +318,9 @@ public final class PersistentLog<E> implements Iterable<E> {
                 throw new IllegalStateException("records before position " + target + " are still being appended");
             }
             int sequence = engine.notifySequence();
+            long at = p;
             if (engine.walkHeaders(p, target) == p) {
-                engine.await(sequence, TailReader.HOLE_CHECK_NANOS);
+                engine.await(sequence, TailReader.HOLE_CHECK_NANOS, () -> engine.walkHeaders(at, target) != at);
             }
         }
     }
@@ -381,7 +382,25 @@ public final class PersistentLog<E> implements Iterable<E> {
         return pool;
     }
 
-    /** The records of one append, encoded straight into the pool. */
+    /** The record of a single append, encoded straight into the pool. */
+    private record One<E>(Codec<E> codec, E value, int length) implements Payloads {
+        @Override
+        public int count() {
+            return 1;
+        }
+
+        @Override
+        public int length(int i) {
+            return length;
+        }
+
+        @Override
+        public void write(int i, MemorySegment dst, long offset) {
+            codec.encode(value, dst, offset);
+        }
+    }
+
+    /** The records of one batched append, encoded straight into the pool. */
     private record Encoded<E>(Codec<E> codec, List<E> values, int[] lengths) implements Payloads {
         @Override
         public int count() {

@@ -13,7 +13,7 @@ import io.regionpm.log.internal.Probe;
  * {@link LogEngine#probe}, jumping over SKIPs and truncated ranges; at an append in flight it
  * reports nothing yet, and once it has stayed there for {@link #HOLE_CHECK_NANOS} it asks
  * {@link LogRepair#resolveHole} whether the appender is dead. {@link #poll} spins briefly, then
- * futex-waits on the log's notify word (which every append bumps), at most 1 ms at a time.
+ * futex-waits on the log's notify word (which an append bumps when a reader waits), at most 1 ms at a time.
  *
  * <p>Thread-safety: one thread at a time.
  *
@@ -127,7 +127,7 @@ final class TailReader<E> implements LogReader<E> {
             if (hasNext()) {
                 return position < end;
             }
-            engine.await(sequence, Math.min(left, MAX_SLEEP_NANOS));
+            engine.await(sequence, Math.min(left, MAX_SLEEP_NANOS), this::hasNext);
         }
     }
 

@@ -3,6 +3,7 @@ package io.regionpm.log.internal;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 import io.regionpm.alloc.Lane;
 import io.regionpm.alloc.PersistentMemory;
@@ -295,12 +296,15 @@ public final class LogEngine {
 
     private void writeRecord(long at, long position, Payloads records, int i, long header) {
         int length = records.length(i);
+        long checksum;
         if (length > 0) {
             MemorySegment view = pm.writableSlice(at + HEADER_BYTES, length);
             records.write(i, view, 0);
             pm.storedThroughView(at + HEADER_BYTES, length);
+            checksum = Checksum64.of(position, header, view, 0, length); // the bytes just written, through the same view
+        } else {
+            checksum = Checksum64.of(position, header, MemorySegment.NULL, 0, 0);
         }
-        long checksum = Checksum64.of(position, header, pm.readOnlySlice(at + HEADER_BYTES, Math.max(length, 0)), 0, length);
         pm.setLong(at + CHECKSUM, checksum);
     }
 
@@ -310,9 +314,17 @@ public final class LogEngine {
         }
     }
 
+    /**
+     * Wakes waiting readers, if any. The check is one half of a Dekker handshake with
+     * {@link #await}: this append published its DATA header with a CAS (a full fence) before
+     * reading the waiter count; a reader counts itself in with an atomic add and a full fence
+     * before re-checking for records. So either the reader sees the record, or this append
+     * sees the reader and bumps the notify word the reader sleeps on. Appends with nobody
+     * waiting touch neither word.
+     */
     private void wakeReaders() {
-        pm.getAndAddInt(LogHeader.notifyWord(h), 1);
         if (pm.getIntVolatile(LogHeader.waiters(h)) != 0) {
+            pm.getAndAddInt(LogHeader.notifyWord(h), 1);
             pm.futexWake(LogHeader.notifyWord(h), Integer.MAX_VALUE);
         }
     }
@@ -407,16 +419,21 @@ public final class LogEngine {
     }
 
     /**
-     * Sleeps until an append bumps the notify word past {@code sequence}, or the timeout.
+     * Sleeps until an append bumps the notify word past {@code sequence}, or the timeout,
+     * unless {@code ready} (checked after this reader has counted itself among the waiters,
+     * see {@link #wakeReaders}) finds what the caller waits for.
      *
-     * @param sequence what {@link #notifySequence()} returned
+     * @param sequence what {@link #notifySequence()} returned, read before the caller last
+     *                 found nothing
      * @param nanos    longest wait
+     * @param ready    the caller's check for what it waits for
      */
-    public void await(int sequence, long nanos) {
+    public void await(int sequence, long nanos, BooleanSupplier ready) {
         long waiters = LogHeader.waiters(h);
         pm.getAndAddInt(waiters, 1);
+        VarHandle.fullFence(); // the count before the re-check: the other half of wakeReaders' handshake
         try {
-            if (pm.getIntVolatile(LogHeader.notifyWord(h)) == sequence) {
+            if (!ready.getAsBoolean() && pm.getIntVolatile(LogHeader.notifyWord(h)) == sequence) {
                 pm.futexWait(LogHeader.notifyWord(h), sequence, Duration.ofNanos(nanos));
             }
         } finally {
