@@ -10,12 +10,18 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.BiFunction;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.Test;
 
 import io.regionpm.testkit.Seeds;
 import io.regionpm.testkit.Stress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Random operations applied at once to a sorted map under test and to a
@@ -93,6 +99,102 @@ abstract class SortedMapModelTestBase {
 
     private static String value(Random random) {
         return "v" + random.nextInt(1000);
+    }
+
+    @Test
+    void nullKeysAndValuesAreRefusedAsConcurrentSkipListMapDoes() {
+        ConcurrentNavigableMap<Long, String> map = newMap();
+        map.put(1L, "a");
+        for (ConcurrentNavigableMap<Long, String> m : List.of(map, map.headMap(5L), map.descendingMap())) {
+            assertThatThrownBy(() -> m.put(null, "x")).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.put(2L, null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.get(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.containsKey(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.containsValue(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.remove(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.ceilingKey(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.subMap(null, 3L)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.putIfAbsent(3L, null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.merge(1L, null, (a, b) -> a)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.replace(1L, null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> m.entrySet().iterator().next().setValue(null)).isInstanceOf(NullPointerException.class);
+        }
+        assertThat(map).containsExactly(Map.entry(1L, "a"));
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void keysOfTheWrongTypeThrowClassCastExceptionAndChangeNothing() {
+        ConcurrentNavigableMap<Long, String> map = newMap();
+        map.put(1L, "a");
+        Map raw = map;
+        assertThatThrownBy(() -> raw.put("one", "b")).isInstanceOf(ClassCastException.class);
+        assertThatThrownBy(() -> raw.get("one")).isInstanceOf(ClassCastException.class);
+        assertThatThrownBy(() -> raw.remove("one")).isInstanceOf(ClassCastException.class);
+        assertThatThrownBy(() -> ((Map) map.headMap(5L)).put("one", "b")).isInstanceOf(ClassCastException.class);
+        assertThat(map).containsExactly(Map.entry(1L, "a"));
+    }
+
+    @Test
+    void iteratorsAreWeaklyConsistentUnderChanges() {
+        ConcurrentNavigableMap<Long, String> map = newMap();
+        int n = 1000;
+        for (long k = 0; k < n; k++) {
+            map.put(2 * k, "v");
+        }
+        List<Long> seen = new ArrayList<>();
+        Iterator<Long> it = map.keySet().iterator();
+        for (int i = 0; it.hasNext(); i++) {
+            long k = it.next();
+            seen.add(k);
+            if (i % 10 == 0) {
+                map.remove(k + 2);
+                map.put(k + 301, "added far ahead");
+                it.remove();
+            }
+        }
+        for (int i = 1; i < seen.size(); i++) {
+            assertThat(seen.get(i)).as("ascending, no key twice").isGreaterThan(seen.get(i - 1));
+        }
+        assertThat(seen).as("added beyond the fetched batch: seen").contains(301L);
+        assertThat(map).doesNotContainKey(0L).containsKey(4L);
+    }
+
+    @Test
+    void checkThenActMethodsAreAtomicAcrossThreads() throws Exception {
+        ConcurrentNavigableMap<Long, String> map = newMap();
+        int threads = 4;
+        int rounds = 500;
+        AtomicInteger computedAbsent = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        map.merge(-1L, "1", (a, b) -> String.valueOf(Long.parseLong(a) + 1));
+                        map.compute((long) (i % 7), (k, v) -> v == null ? "1" : String.valueOf(Long.parseLong(v) + 1));
+                        map.computeIfAbsent(1000L + i, k -> {
+                            computedAbsent.incrementAndGet();
+                            return "once";
+                        });
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(map.get(-1L)).isEqualTo(String.valueOf(threads * rounds));
+        long total = 0;
+        for (long k = 0; k < 7; k++) {
+            total += Long.parseLong(map.get(k));
+        }
+        assertThat(total).isEqualTo((long) threads * rounds);
+        assertThat(computedAbsent.get()).as("computeIfAbsent ran once per key").isEqualTo(rounds);
     }
 
     /** Up to three random derivations; bounds usually in the view's order, sometimes not. */
