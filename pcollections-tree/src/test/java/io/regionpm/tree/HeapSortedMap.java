@@ -11,6 +11,10 @@ import io.regionpm.core.Codec;
  */
 final class HeapSortedMap<K, V> extends AbstractSortedMap<K, V> {
     HeapSortedMap(Codec<K> keyCodec, Codec<V> valueCodec) {
-        super(null, "heap", new HeapOrderedStore<>(keyCodec, valueCodec));
+        this(new HeapOrderedStore<>(keyCodec, valueCodec));
+    }
+
+    HeapSortedMap(HeapOrderedStore<K, V> store) {
+        super(null, "heap", store);
     }
 }
