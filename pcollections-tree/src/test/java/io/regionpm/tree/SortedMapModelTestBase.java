@@ -36,8 +36,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * whole map, its descending map and the view are compared in full, with every navigation
  * result for every key of the key space.
  *
- * <p>Subclasses give the map ({@link #newMap()}) and may reopen it between batches
- * ({@link #reopen}) and check its storage ({@link #check}); the real trees reuse this test.
+ * <p>Subclasses give the map ({@link #newMap()}, called once per test method, on a new
+ * instance of the test class each time) and may reopen it between batches ({@link #reopen})
+ * and check its storage ({@link #check}, after each reopen and at the end); the real trees
+ * reuse this test. The other tests here (nulls, wrong key types, weak consistency, atomicity
+ * across threads) apply to every implementation as well.
  */
 abstract class SortedMapModelTestBase {
     /** Keys are drawn from [-KEYS, KEYS]: small, so that navigation finds neighbours. */
@@ -91,6 +94,7 @@ abstract class SortedMapModelTestBase {
                 compareFully(new MapTwin(map, oracle, "map"), context + " reopened");
             }
         }
+        check(map);
     }
 
     private static long key(Random random) {
