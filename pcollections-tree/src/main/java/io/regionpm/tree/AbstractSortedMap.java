@@ -1,61 +1,89 @@
 package io.regionpm.tree;
 
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-
+import io.regionpm.core.Codec;
 import io.regionpm.core.Pool;
+import io.regionpm.core.UpdateStrategy;
 import io.regionpm.tree.internal.OrderedStore;
 
 /**
- * The {@link java.util.concurrent.ConcurrentNavigableMap} behaviour both persistent trees
- * share, built on an engine's {@link OrderedStore}.
+ * The {@link java.util.concurrent.ConcurrentNavigableMap} behaviour both persistent trees share,
+ * built on an engine's {@link OrderedStore}: the map is the view of the store's full key range
+ * ({@link RangeView}), and every sub-map, head/tail map, descending map and key set is a view
+ * of a narrower range or the other direction, live and writable.
  *
- * <p>PLACEHOLDER (to be completed): only get/put/remove/size and a read-only entry set so far.
+ * <p>Semantics are those of {@link java.util.concurrent.ConcurrentSkipListMap}, in the order of
+ * the keys' order-preserving encodings (the keys' natural order, so {@link #comparator()} is
+ * null): null keys and values are refused with {@link NullPointerException}; a key of the wrong
+ * type makes the key codec throw {@link ClassCastException} before anything changes; iterators
+ * and spliterators are weakly consistent, fetch entries in bounded batches (heap use does not
+ * grow with the map) and never throw {@link java.util.ConcurrentModificationException}; the
+ * entries of {@link #entrySet()} write {@code setValue} through; {@code size()} is O(1) for the
+ * whole map and a bounded count for a sub-map.
+ *
+ * <p>Thread-safety: safe for any number of threads; reads take no lock. Every check-then-act
+ * method ({@code putIfAbsent}, {@code replace}, {@code remove(k, v)}, {@code compute},
+ * {@code computeIfAbsent}, {@code computeIfPresent}, {@code merge}, {@code pollFirstEntry},
+ * {@code pollLastEntry}) is one transaction holding the tree's writer lock, so it is atomic for
+ * every thread and every JVM; its function runs exactly once, inside that transaction.
+ *
+ * <p>Process-safety: every JVM mapping the pool sees the same map; a change is visible to
+ * others when its transaction commits.
+ *
+ * <p>Crash behaviour: each mutating call is one transaction, all or nothing after a crash, and
+ * durable when it returns as the pool's {@link io.regionpm.core.Durability} says.
+ * {@code clear()}, {@code putAll}, {@code replaceAll} and a sub-map's {@code clear()} are atomic
+ * per entry or per batch, not as a whole, unless called inside an enclosing transaction.
  *
  * @param <K> keys
  * @param <V> values
  */
-abstract class AbstractSortedMap<K, V> extends AbstractMap<K, V> {
+abstract class AbstractSortedMap<K, V> extends RangeView<K, V> {
     final Pool pool;
     final String name;
     final OrderedStore<K, V> store;
 
+    /**
+     * @param pool  the pool holding the tree (only named in messages; may be null in tests)
+     * @param name  the tree's name in the pool
+     * @param store the tree's engine
+     */
     AbstractSortedMap(Pool pool, String name, OrderedStore<K, V> store) {
+        super(StoreAccess.live(store), KeyRange.all(store.keyCodec()), false);
         this.pool = pool;
         this.name = name;
         this.store = store;
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public V get(Object key) {
-        return store.get((K) Objects.requireNonNull(key));
+    /**
+     * A read-only map of this tree's state now, which later changes (by any thread or JVM) do
+     * not affect. Reading it takes no lock and never blocks writers. Close it promptly: while it
+     * is open, the nodes the writers retire cannot be reused.
+     *
+     * @return the snapshot (close it)
+     * @throws UnsupportedOperationException if the tree's strategy cannot pin a state
+     *                                       ({@link UpdateStrategy#IN_PLACE})
+     */
+    public SortedSnapshot<K, V> snapshot() {
+        return new SnapshotMap<>(store.pin());
     }
 
-    @Override
-    public V put(K key, V value) {
-        return store.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+    /** @return the key codec (order-preserving), stored with the tree */
+    public Codec<K> keyCodec() {
+        return store.keyCodec();
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public V remove(Object key) {
-        return store.remove((K) Objects.requireNonNull(key));
+    /** @return the value codec, stored with the tree */
+    public Codec<V> valueCodec() {
+        return store.valueCodec();
     }
 
-    @Override
-    public int size() {
-        return (int) Math.min(Integer.MAX_VALUE, store.size());
+    /** @return the update strategy the tree was created with */
+    public UpdateStrategy strategy() {
+        return store.strategy();
     }
 
-    @Override
-    public Set<Map.Entry<K, V>> entrySet() {
-        List<Map.Entry<K, V>> all = new ArrayList<>();
-        store.scan(null, true, null, true, false, Integer.MAX_VALUE, all);
-        return Set.copyOf(all);
+    /** @return the tree's name in its pool */
+    public String name() {
+        return name;
     }
 }
