@@ -497,7 +497,8 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
         do {
             done = locked(() -> {
                 Transaction tx = rt.current();
-                if (!TreeDestroyer.destroySome(tx, store, header, garbageMode(), TreeDestroyer.BATCH)) {
+                if (!TreeDestroyer.destroySome(tx, store, header, garbageMode(), TreeDestroyer.BATCH,
+                        contexts.get().fresh)) {
                     return false;
                 }
                 long root = tx.getLong(main.rootWord());

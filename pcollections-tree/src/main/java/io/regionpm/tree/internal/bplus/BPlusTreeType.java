@@ -44,7 +44,8 @@ public final class BPlusTreeType implements CollectionType {
         PersistentMemory pm = rt.memory();
         TreeHeader.validate(pm, header, rt.heap().usableSize(header));
         NodeStore store = new NodeStore(rt, TreeHeader.nodeBytes(pm, header));
-        if (!TreeDestroyer.destroySome(tx, store, header, TreeWriter.Mode.LOGGED_IN_PLACE, budget)) {
+        if (!TreeDestroyer.destroySome(tx, store, header, TreeWriter.Mode.LOGGED_IN_PLACE, budget,
+                org.eclipse.collections.impl.factory.primitive.LongSets.immutable.empty())) {
             return false;
         }
         for (int word : new int[] {TreeHeader.STAGING_AT, TreeHeader.ROOT_AT}) {

@@ -16,7 +16,14 @@ import java.lang.foreign.ValueLayout;
  */
 final class NodeBuilder {
     /** Where to split an overflowing node: in the middle, or leaving the right node nearly minimal. */
-    enum Split { BALANCED, APPEND }
+    enum Split {
+        /** Halves of equal size (random inserts, rebalancing). */
+        BALANCED,
+        /** The left node about 70% full, the right one above the minimum (ascending inserts). */
+        APPEND,
+        /** The left node as full as it can be (bulk loading; the right spine is fixed at the end). */
+        FILL
+    }
 
     private final int nodeBytes;
     private final int capacity;
@@ -81,6 +88,12 @@ final class NodeBuilder {
         usePointer[n - 1] = true;
     }
 
+    /** Sets entry i's pointer payload (an out-of-line value stored after the entry was listed). */
+    void setPointer(int i, long ptr) {
+        pointer[i] = ptr;
+        usePointer[i] = true;
+    }
+
     /** Adds an entry from its parts. */
     void add(MemorySegment s, long at, int length, MemorySegment pay, long payOffset, int field) {
         keySeg[n] = s;
@@ -134,7 +147,11 @@ final class NodeBuilder {
     }
 
     private int splitPoint(int level, int total, Split split) {
-        int target = split == Split.BALANCED ? total / 2 : Math.max(total / 2, total - nodeBytes / 3);
+        int target = switch (split) {
+            case BALANCED -> total / 2;
+            case APPEND -> Math.max(total / 2, total - nodeBytes / 4 - nodeBytes / 16);
+            case FILL -> nodeBytes;
+        };
         int best = -1;
         int bestDistance = Integer.MAX_VALUE;
         int left = Node.HEADER;

@@ -65,6 +65,19 @@ final class NodeStore {
             throw new PoolCorruptedException("B+tree node at " + node + " is a block of " + usable + " bytes, not "
                     + nodeBytes);
         }
+        return checkContents(node, level);
+    }
+
+    /**
+     * {@link #checkNode} for a block the caller's transaction allocated (not yet marked
+     * allocated in the heap's bitmaps, so only its contents are checked).
+     *
+     * @param node  the node
+     * @param level the level it must have, or -1
+     * @return its count
+     */
+    int checkContents(long node, int level) {
+        checkInPool(node);
         int n = Node.checkHeader(mem, node, nodeBytes, level);
         for (int i = 0; i < n; i++) {
             Node.checkSlot(mem, node, i, nodeBytes);
@@ -103,7 +116,8 @@ final class NodeStore {
         int newData = Node.dataStart(packed, 0);
         int oldData = Node.dataStart(mem, block);
         boolean[] started = {false};
-        writeDiff(tx, block, packed, bytes, 0, Math.max(newSlotEnd, oldSlotEnd), beforeWrite, started);
+        writeDiff(tx, block, packed, bytes, 0, Node.HEADER, beforeWrite, started);
+        writeDiff(tx, block, packed, bytes, Node.HEADER, Math.max(newSlotEnd, oldSlotEnd), beforeWrite, started);
         writeDiff(tx, block, packed, bytes, Math.min(newData, oldData), nodeBytes, beforeWrite, started);
     }
 

@@ -3,6 +3,8 @@ package io.regionpm.tree.internal.bplus;
 import java.lang.foreign.MemorySegment;
 
 import io.regionpm.alloc.PoolCorruptedException;
+import org.eclipse.collections.api.set.primitive.LongSet;
+
 import io.regionpm.recovery.Transaction;
 
 /**
@@ -44,9 +46,11 @@ final class TreeDestroyer {
      * @param header the header
      * @param mode   COPY_ON_WRITE: retire (readers may still see the nodes), else free
      * @param budget blocks
+     * @param fresh  the blocks this transaction allocated (checked by contents only)
      * @return whether no garbage is left
      */
-    static boolean destroySome(Transaction tx, NodeStore store, long header, TreeWriter.Mode mode, int budget) {
+    static boolean destroySome(Transaction tx, NodeStore store, long header, TreeWriter.Mode mode, int budget,
+                               LongSet fresh) {
         long garbage = tx.getLong(header + TreeHeader.GARBAGE_AT);
         if (garbage == 0) {
             return true;
@@ -65,13 +69,13 @@ final class TreeDestroyer {
             int f = depth - 1;
             long node = tx.getLong(TreeHeader.frameNode(header, f));
             long next = tx.getLong(TreeHeader.frameNext(header, f));
-            int n = store.checkNode(node, -1);
+            int n = fresh.contains(node) ? store.checkContents(node, -1) : store.checkNode(node, -1);
             int level = Node.level(mem, node);
             if (level > 0 && next <= n) {
                 long child = Node.child(mem, node, (int) next);
                 tx.setLong(TreeHeader.frameNext(header, f), next + 1);
                 if (level == 1) {
-                    budget -= freeLeaf(tx, store, child, mode);
+                    budget -= freeLeaf(tx, store, child, mode, fresh);
                 } else {
                     if (depth == TreeHeader.FRAMES) {
                         throw new PoolCorruptedException("B+tree garbage at " + garbage + " is too deep");
@@ -82,7 +86,7 @@ final class TreeDestroyer {
                 }
                 continue;
             }
-            budget -= level == 0 ? freeLeaf(tx, store, node, mode) : free(tx, node, mode);
+            budget -= level == 0 ? freeLeaf(tx, store, node, mode, fresh) : free(tx, node, mode);
             depth--;
         }
         tx.setLong(header + TreeHeader.DEPTH_AT, depth);
@@ -93,8 +97,8 @@ final class TreeDestroyer {
         return false;
     }
 
-    private static int freeLeaf(Transaction tx, NodeStore store, long leaf, TreeWriter.Mode mode) {
-        int n = store.checkNode(leaf, 0);
+    private static int freeLeaf(Transaction tx, NodeStore store, long leaf, TreeWriter.Mode mode, LongSet fresh) {
+        int n = fresh.contains(leaf) ? store.checkContents(leaf, 0) : store.checkNode(leaf, 0);
         MemorySegment mem = store.memory();
         int freed = 1;
         for (int i = 0; i < n; i++) {

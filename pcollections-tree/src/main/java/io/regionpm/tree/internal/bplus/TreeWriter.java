@@ -55,6 +55,11 @@ final class TreeWriter {
         this.beforeInPlace = beforeInPlace;
     }
 
+    /** Validates a node read from the pool (a block of this transaction by its contents only). */
+    private int check(WriteContext c, long node, int level) {
+        return c.fresh.contains(node) ? store.checkContents(node, level) : store.checkNode(node, level);
+    }
+
     /** @return the fewest bytes a non-root node uses */
     int minUsed() {
         return minUsed;
@@ -75,7 +80,7 @@ final class TreeWriter {
             if (d > Node.MAX_LEVEL) {
                 throw new PoolCorruptedException("B+tree deeper than " + Node.MAX_LEVEL);
             }
-            int n = store.checkNode(at, level);
+            int n = check(c, at, level);
             c.path[d] = at;
             level = Node.level(mem, at);
             if (level == 0) {
@@ -144,6 +149,93 @@ final class TreeWriter {
                 : NodeBuilder.Split.BALANCED;
         settle(tx, t, c, leaf, b.pack(0, 0, split), split);
         return i < 0;
+    }
+
+    /**
+     * Appends a new last child (a node of the level below the spine's) to a tree being bulk
+     * loaded, whose keys are all below {@code sep}.
+     *
+     * @param tx    the transaction
+     * @param t     the tree
+     * @param c     the context
+     * @param child the new child
+     * @param sep   its first key
+     */
+    void appendChild(Transaction tx, Target t, WriteContext c, long child, KeyProbe sep) {
+        NodeBuilder b = c.builder;
+        long at = tx.getLong(t.rootWord());
+        if (at == 0) {
+            tx.setLong(t.rootWord(), child);
+            return;
+        }
+        int childLevel = Node.level(mem, child);
+        check(c, at, -1);
+        if (Node.level(mem, at) == childLevel) {
+            b.reset();
+            b.addKeyWithPointer(sep.segment(), 0, sep.length(), 8, child);
+            b.pack(childLevel + 1, at, NodeBuilder.Split.FILL);
+            tx.setLong(t.rootWord(), placeNew(tx, c, 0));
+            return;
+        }
+        int d = 0;
+        for (; ; d++) {
+            int n = check(c, at, -1);
+            c.path[d] = at;
+            if (Node.level(mem, at) == childLevel + 1) {
+                break;
+            }
+            if (Node.level(mem, at) <= childLevel || d >= Node.MAX_LEVEL) {
+                throw new PoolCorruptedException("B+tree staging spine at " + at + " has no level " + (childLevel + 1));
+            }
+            c.index[d] = n;
+            at = Node.child(mem, at, n);
+        }
+        int n = Node.count(mem, at);
+        b.reset();
+        for (int j = 0; j < n; j++) {
+            b.addSlot(mem, at, j);
+        }
+        b.addKeyWithPointer(sep.segment(), 0, sep.length(), 8, child);
+        settle(tx, t, c, d, b.pack(childLevel + 1, Node.child(mem, at, 0), NodeBuilder.Split.FILL), NodeBuilder.Split.FILL);
+    }
+
+    /**
+     * Fixes the deepest underfull node of the right spine (a bulk load's last nodes).
+     *
+     * @return whether there was one
+     */
+    boolean fixRightSpine(Transaction tx, Target t, WriteContext c) {
+        long at = tx.getLong(t.rootWord());
+        if (at == 0) {
+            return false;
+        }
+        int deepest = -1;
+        for (int d = 0; ; d++) {
+            int n = check(c, at, -1);
+            c.path[d] = at;
+            if (d > 0 && Node.used(mem, at, nodeBytes) < minUsed) {
+                deepest = d;
+            }
+            if (Node.level(mem, at) == 0 || d >= Node.MAX_LEVEL) {
+                break;
+            }
+            c.index[d] = n;
+            at = Node.child(mem, at, n);
+        }
+        if (deepest < 0) {
+            return false;
+        }
+        long node = c.path[deepest];
+        NodeBuilder b = c.builder;
+        b.reset();
+        int n = Node.count(mem, node);
+        for (int j = 0; j < n; j++) {
+            b.addSlot(mem, node, j);
+        }
+        int level = Node.level(mem, node);
+        settle(tx, t, c, deepest, b.pack(level, level == 0 ? 0 : Node.child(mem, node, 0), NodeBuilder.Split.BALANCED),
+                NodeBuilder.Split.BALANCED);
+        return true;
     }
 
     private boolean rightmost(WriteContext c, int leaf) {
@@ -248,7 +340,7 @@ final class TreeWriter {
         int la = a > 0 ? a - 1 : 0;
         long left = a > 0 ? Node.child(mem, parent, a - 1) : b0;
         long right = a > 0 ? b0 : Node.child(mem, parent, 1);
-        store.checkNode(a > 0 ? left : right, level);
+        check(c, a > 0 ? left : right, level);
         NodeBuilder b = c.builder;
         b.reset();
         int ln = Node.count(mem, left);
