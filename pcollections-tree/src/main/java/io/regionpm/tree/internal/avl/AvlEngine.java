@@ -427,9 +427,6 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
     public V remove(K key) {
         open();
         byte[] k = keyCodec.toBytes(key);
-        if (k.length > AvlNode.MAX_KEY_BYTES) {
-            return null;
-        }
         KeyProbe probe = KeyProbe.of(k);
         byte[] old = write(tx -> new AvlUpdate(this, tx).remove(probe));
         return old == null ? null : decodeValue(old);

@@ -66,12 +66,10 @@ public final class KeyProbe {
      * @param codec the key codec
      * @param key   the key
      * @param <K>   its type
-     * @return this
-     * @throws IllegalArgumentException if the encoding is longer than {@link AvlNode#MAX_KEY_BYTES}
+     * @return this (a key longer than a tree stores is simply absent from it)
      */
     public <K> KeyProbe set(Codec<K> codec, K key) {
         int n = codec.encodedSize(key);
-        checkLength(n);
         if (n + 8 > bytes.length) {
             bytes = new byte[(int) AvlNode.paddedKey(n) + 8];
             segment = MemorySegment.ofArray(bytes);
