@@ -1,13 +1,7 @@
 package io.regionpm.recovery;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-
 import org.eclipse.collections.api.block.procedure.primitive.LongProcedure;
 import org.eclipse.collections.api.list.primitive.LongList;
-
-import io.regionpm.alloc.PoolException;
 
 /**
  * A lane's limbo at commit: blocks that transactions retired (unlinked from a shadow
@@ -17,62 +11,112 @@ import io.regionpm.alloc.PoolException;
  * a redo-logged write of the committing transaction, so entering and leaving the limbo is
  * atomic with that transaction's other effects, and a crash neither leaks nor frees early.
  *
+ * <p>The limbo never makes a commit wait: 32 entries in the lane log take the usual few
+ * blocks; when readers hold more than that (a long snapshot, say), the rest go to a chain of
+ * {@link LimboPage}s allocated by the committing transaction, as LMDB lets its file grow
+ * while a reader holds old pages. Each commit frees what became reclaimable in the entries
+ * and at most {@link #DRAIN} blocks of the oldest page, so its frees stay few.
+ *
  * <p>Thread-safety: used by the lane's holder only.
  */
 final class LaneLimbo {
-    private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Blocks of the oldest overflow page freed per commit at most. */
+    static final int DRAIN = 32;
 
     private LaneLimbo() {
     }
 
     /**
-     * Frees the reclaimable entries and stores {@code retired} in free entries, waiting for
-     * readers up to {@code timeout} while the limbo is full.
+     * Frees the reclaimable entries (and part of the oldest overflow page, if reclaimable) and
+     * stores {@code retired} in free entries, the rest in overflow pages.
      *
      * @param tx      the committing transaction (its redo writes change the limbo)
      * @param lane    the lane's log and its occupancy hint
      * @param epochs  the pool's reader epochs
      * @param retired blocks retired by this transaction
      * @param free    adds a block to the transaction's frees
-     * @param timeout how long to wait for readers when the limbo is full
-     * @throws PoolException if the limbo stays full (the transaction aborts)
+     * @throws io.regionpm.alloc.PoolFullException if an overflow page cannot be allocated (the transaction aborts)
      */
-    static void settle(Transaction tx, TxLane lane, ReaderEpochs epochs, LongList retired, LongProcedure free,
-                       Duration timeout) {
+    static void settle(Transaction tx, TxLane lane, ReaderEpochs epochs, LongList retired, LongProcedure free) {
         if (retired.isEmpty() && lane.limboEntries() == 0) {
             return;
         }
+        LaneLog space = lane.space();
         long tag = epochs.currentEpoch();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long oldest = epochs.oldestActiveEpoch();
         int placed = 0;
-        while (true) {
-            long oldest = epochs.oldestActiveEpoch();
-            int occupied = 0;
-            for (int i = 0; i < LaneLog.LIMBO_ENTRIES; i++) {
-                long entry = lane.space().limboEntry(i);
-                long block = tx.getLong(entry);
-                if (block != 0 && tx.getLong(entry + 8) < oldest) {
-                    free.value(block);
-                    tx.setLong(entry, 0);
-                    tx.setLong(entry + 8, 0);
-                    block = 0;
-                }
-                if (block == 0 && placed < retired.size()) {
-                    tx.setLong(entry, retired.get(placed++));
-                    tx.setLong(entry + 8, tag);
-                    block = 1;
-                }
-                occupied += block != 0 ? 1 : 0;
+        int occupied = 0;
+        for (int i = 0; i < LaneLog.LIMBO_ENTRIES; i++) {
+            long entry = space.limboEntry(i);
+            long block = tx.getLong(entry);
+            if (block != 0 && tx.getLong(entry + 8) < oldest) {
+                free.value(block);
+                tx.setLong(entry, 0);
+                tx.setLong(entry + 8, 0);
+                block = 0;
             }
-            lane.limboEntries(occupied);
-            if (placed == retired.size()) {
-                return;
+            if (block == 0 && placed < retired.size()) {
+                tx.setLong(entry, retired.get(placed++));
+                tx.setLong(entry + 8, tag);
+                block = 1;
             }
-            if (System.nanoTime() > deadline) {
-                throw new PoolException("the limbo of lane " + lane.space().lane() + " is full: readers still in epoch "
-                        + oldest + " keep " + LaneLog.LIMBO_ENTRIES + " retired blocks after " + timeout);
-            }
-            LockSupport.parkNanos(PAUSE_NANOS);
+            occupied += block != 0 ? 1 : 0;
         }
+        drainOldestPage(tx, space, oldest, free);
+        while (placed < retired.size()) {
+            placed = overflow(tx, space, retired, placed, tag);
+        }
+        boolean pages = tx.getLong(space.overflowHead()) != 0;
+        lane.limboEntries(pages ? LaneLog.LIMBO_ENTRIES : occupied); // the hint: "look at the limbo next time"
+    }
+
+    /** Frees up to {@link #DRAIN} blocks of the oldest page if no reader can reach them, and the page once empty. */
+    private static void drainOldestPage(Transaction tx, LaneLog space, long oldest, LongProcedure free) {
+        long page = tx.getLong(space.overflowHead());
+        if (page == 0 || tx.getLong(page + LimboPage.TAG) >= oldest) {
+            return;
+        }
+        int n = LimboPage.checkedCount(page, tx.getLong(page + LimboPage.COUNT));
+        int keep = Math.max(0, n - DRAIN);
+        for (int i = n - 1; i >= keep; i--) {
+            free.value(tx.getLong(LimboPage.block(page, i)));
+        }
+        if (keep > 0) {
+            tx.setLong(page + LimboPage.COUNT, keep);
+            return;
+        }
+        long next = tx.getLong(page + LimboPage.NEXT);
+        tx.setLong(space.overflowHead(), next);
+        if (next == 0) {
+            tx.setLong(space.overflowTail(), 0);
+        }
+        free.value(page);
+    }
+
+    /**
+     * Lists retired blocks from {@code from} in the tail page, or in a new page linked after it.
+     *
+     * @return the index of the first block not yet placed
+     */
+    private static int overflow(Transaction tx, LaneLog space, LongList retired, int from, long tag) {
+        long tail = tx.getLong(space.overflowTail());
+        int n = tail == 0 ? LimboPage.CAPACITY : LimboPage.checkedCount(tail, tx.getLong(tail + LimboPage.COUNT));
+        if (n == LimboPage.CAPACITY) {
+            long page = tx.allocate(LimboPage.BYTES);
+            tx.setLong(page + LimboPage.NEXT, 0);
+            tx.setLong(page + LimboPage.COUNT, 0);
+            tx.setLong(page + LimboPage.RESERVED, 0);
+            tx.setLong(tail == 0 ? space.overflowHead() : tail + LimboPage.NEXT, page);
+            tx.setLong(space.overflowTail(), page);
+            tail = page;
+            n = 0;
+        }
+        int take = Math.min(LimboPage.CAPACITY - n, retired.size() - from);
+        for (int i = 0; i < take; i++) {
+            tx.setLong(LimboPage.block(tail, n + i), retired.get(from + i));
+        }
+        tx.setLong(tail + LimboPage.COUNT, n + take);
+        tx.setLong(tail + LimboPage.TAG, tag);
+        return from + take;
     }
 }

@@ -17,9 +17,12 @@ import io.regionpm.recovery.log.TornbitLog;
  * |      0 |         8 | free progress: (commit sequence &lt;&lt; 24) | frees done, written |
  * |        |           |   atomically with each free of a committed transaction        |
  * |      8 |         8 | last commit sequence used in this lane                        |
- * |     16 |        48 | reserved, zero                                                |
+ * |     16 |         8 | limbo overflow head: the oldest {@link LimboPage} (0: none)    |
+ * |     24 |         8 | limbo overflow tail: the newest {@link LimboPage} (0: none)    |
+ * |     32 |        32 | reserved, zero                                                |
  * |     64 |       512 | limbo: 32 entries of (block offset, reader-epoch tag); block 0 |
- * |        |           |   is an empty entry; changed only by redo-logged writes         |
+ * |        |           |   is an empty entry; changed only by redo-logged writes, like   |
+ * |        |           |   the overflow words                                          |
  * |    576 | bytes-576 | the transaction log region (all zero: never used)             |
  * </pre>
  *
@@ -28,7 +31,7 @@ import io.regionpm.recovery.log.TornbitLog;
  * use.
  */
 final class LaneLog {
-    static final long PROGRESS = 0, LAST_SEQUENCE = 8, LIMBO = 64, LOG = 576;
+    static final long PROGRESS = 0, LAST_SEQUENCE = 8, OVERFLOW_HEAD = 16, OVERFLOW_TAIL = 24, LIMBO = 64, LOG = 576;
     /** Entries of a lane's limbo. */
     static final int LIMBO_ENTRIES = (int) ((LOG - LIMBO) / 16);
     static final int FREE_COUNT_BITS = 24;
@@ -98,16 +101,26 @@ final class LaneLog {
         return at + LIMBO + 16L * i;
     }
 
+    /** @return the offset of the word holding the oldest overflow page of the limbo */
+    long overflowHead() {
+        return at + OVERFLOW_HEAD;
+    }
+
+    /** @return the offset of the word holding the newest overflow page of the limbo */
+    long overflowTail() {
+        return at + OVERFLOW_TAIL;
+    }
+
     /**
-     * Whether {@code [offset, offset + bytes)} lies in the limbo of some lane (a valid target
-     * of transactional writes).
+     * Whether {@code [offset, offset + bytes)} lies in the limbo (entries or overflow words)
+     * of some lane (a valid target of transactional writes).
      */
     static boolean inSomeLimbo(PoolGeometry g, long offset, long bytes) {
         if (offset < g.laneLogOffset() || offset >= g.laneLogOffset(g.laneCount())) {
             return false;
         }
         long rel = (offset - g.laneLogOffset()) % g.laneLogBytes();
-        return rel >= LIMBO && rel + bytes <= LOG;
+        return rel >= LIMBO && rel + bytes <= LOG || rel >= OVERFLOW_HEAD && rel + bytes <= OVERFLOW_TAIL + 8;
     }
 
     long lastSequence() {

@@ -38,6 +38,8 @@ import io.regionpm.recovery.check.WalkerRegistry;
 public final class PoolRuntime implements AutoCloseable {
     /** The checker type of a block waiting in a lane's limbo (it holds no pointers). */
     public static final String LIMBO_TYPE = "lane-limbo";
+    /** Checker type of a lane's limbo overflow chain (its head page). */
+    public static final String LIMBO_PAGES_TYPE = "lane-limbo-pages";
     private final PersistentMemory pm;
     private final PoolGeometry g;
     private final Heap heap;
@@ -439,12 +441,16 @@ public final class PoolRuntime implements AutoCloseable {
         if (walkers.find(LIMBO_TYPE).isEmpty()) {
             walkers.register(LIMBO_TYPE, (memory, block, sink) -> { });
         }
+        if (walkers.find(LIMBO_PAGES_TYPE).isEmpty()) {
+            walkers.register(LIMBO_PAGES_TYPE, LimboPage.walker());
+        }
         return new PoolChecker(heap, walkers).addCheck("lane logs", new LaneLogCheck(pm, g));
     }
 
     /**
      * The checker roots of the recovery layer itself: every block waiting in a lane's limbo
-     * (retired, not yet freed), of type {@link #LIMBO_TYPE}.
+     * (retired, not yet freed), of type {@link #LIMBO_TYPE}, and each lane's overflow chain of
+     * such blocks, of type {@link #LIMBO_PAGES_TYPE}.
      *
      * @return the roots
      */
@@ -456,6 +462,9 @@ public final class PoolRuntime implements AutoCloseable {
                 if (pm.getLong(space.limboEntry(i)) != 0) {
                     roots.add(new CheckRoot("lane " + lane + " limbo " + i, LIMBO_TYPE, space.limboEntry(i)));
                 }
+            }
+            if (pm.getLong(space.overflowHead()) != 0) {
+                roots.add(new CheckRoot("lane " + lane + " limbo pages", LIMBO_PAGES_TYPE, space.overflowHead()));
             }
         }
         return roots;

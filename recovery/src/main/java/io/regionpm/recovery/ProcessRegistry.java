@@ -158,6 +158,24 @@ public final class ProcessRegistry {
 
     /**
      * @param entry registry entry
+     * @return its owner's process token (0: free)
+     */
+    long ownerToken(int entry) {
+        return pm.getLongVolatile(entry(entry) + TOKEN);
+    }
+
+    /**
+     * @param entry registry entry
+     * @param owner the token read from it
+     * @return whether that owner is dead (this process's own entries are answered without
+     *         reading {@code /proc})
+     */
+    boolean ownerIsDead(int entry, long owner) {
+        return owner == 0 || isDead(entry, owner);
+    }
+
+    /**
+     * @param entry registry entry
      * @param slot  0 or 1
      * @return the pool offset of that reader slot (see {@link ReaderEpochs})
      */

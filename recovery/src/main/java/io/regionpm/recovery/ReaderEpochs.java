@@ -1,6 +1,7 @@
 package io.regionpm.recovery;
 
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.regionpm.alloc.PersistentMemory;
 
@@ -68,9 +69,15 @@ public final class ReaderEpochs {
     private static final int EPOCH_BITS = Long.SIZE - COUNT_BITS;
     private static final long EPOCH_MASK = (1L << EPOCH_BITS) - 1;
 
+    /** How long a process found alive is taken as alive without reading {@code /proc} again. */
+    static final long ALIVE_CACHE_NANOS = 20_000_000;
+
     private final PersistentMemory pm;
     private final long epochAt;
     private final ProcessRegistry registry;
+    /** Per registry entry: the owner token last found alive, and until when that holds. */
+    private final AtomicLongArray aliveOwner;
+    private final AtomicLongArray aliveUntil;
 
     /**
      * @param pm       the pool
@@ -85,6 +92,8 @@ public final class ReaderEpochs {
         this.pm = pm;
         this.epochAt = epochAt;
         this.registry = registry;
+        this.aliveOwner = new AtomicLongArray(registry.entries());
+        this.aliveUntil = new AtomicLongArray(registry.entries());
     }
 
     /**
@@ -212,7 +221,7 @@ public final class ReaderEpochs {
                 if (readers(word) == 0 || epoch > bound || epoch >= oldest) {
                     continue;
                 }
-                if (!registry.ownerIsDead(entry)) {
+                if (!ownerIsDead(entry)) {
                     oldest = epoch;
                 } else if (epoch < global) {
                     pm.compareAndSetLong(at, word, 0);
@@ -220,6 +229,26 @@ public final class ReaderEpochs {
             }
         }
         return oldest;
+    }
+
+    /**
+     * Whether the entry's owner is dead; a foreign process found alive is taken as alive for
+     * {@link #ALIVE_CACHE_NANOS} (a reader slot of a process that died meanwhile only keeps
+     * its blocks a little longer), so that a commit does not read {@code /proc} for every
+     * busy slot.
+     */
+    private boolean ownerIsDead(int entry) {
+        long owner = registry.ownerToken(entry);
+        long now = System.nanoTime();
+        if (owner != 0 && aliveOwner.get(entry) == owner && now - aliveUntil.get(entry) < 0) {
+            return false;
+        }
+        boolean dead = registry.ownerIsDead(entry, owner);
+        if (!dead) {
+            aliveUntil.set(entry, now + ALIVE_CACHE_NANOS);
+            aliveOwner.set(entry, owner);
+        }
+        return dead;
     }
 
     private static long readers(long word) {

@@ -411,7 +411,7 @@ public final class Transaction {
     /** Commits: see the class comment for the order of durable steps. */
     void commit() {
         checkActive();
-        LaneLimbo.settle(this, txLane, runtime.readerEpochs(), retired, frees::add, runtime.lockTimeout());
+        LaneLimbo.settle(this, txLane, runtime.readerEpochs(), retired, frees::add);
         runAll(committing);
         if (redo.isEmpty() && allocated.isEmpty() && frees.isEmpty()) {
             if (logged) {

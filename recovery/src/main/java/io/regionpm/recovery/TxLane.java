@@ -39,8 +39,8 @@ final class TxLane {
             throw new PoolCorruptedException("lane " + lane + " was handed back with " + left.records()
                     + " records in its transaction log");
         }
-        int occupied = 0;
-        for (int i = 0; i < LaneLog.LIMBO_ENTRIES; i++) {
+        int occupied = pm.getLong(space.overflowHead()) != 0 ? LaneLog.LIMBO_ENTRIES : 0;
+        for (int i = 0; i < LaneLog.LIMBO_ENTRIES && occupied == 0; i++) {
             occupied += pm.getLong(space.limboEntry(i)) != 0 ? 1 : 0;
         }
         return new TxLane(space, log, occupied);
@@ -61,7 +61,7 @@ final class TxLane {
         return scratch;
     }
 
-    /** @return how many limbo entries were occupied after the last commit (a hint) */
+    /** @return how many limbo entries were occupied after the last commit (a hint: non-zero means "settle the limbo") */
     int limboEntries() {
         return limboEntries;
     }

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Retired blocks wait in their lane's limbo while a reader that may reach them is active,
  * are freed by a later commit once it is gone, count as reachable for the checker, and a full
- * limbo makes a retiring transaction wait for readers, then abort cleanly.
+ * limbo overflows into pages (a commit never waits for readers) that later commits drain.
  */
 class LimboTest {
     @TempDir
@@ -99,23 +99,57 @@ class LimboTest {
     }
 
     @Test
-    void aFullLimboWaitsForReadersThenAbortsCleanly() {
+    void aFullLimboOverflowsIntoPagesThatAreFreedOnceReadersLeave() {
+        int retiredWhileRead = LaneLog.LIMBO_ENTRIES + 3 * LimboPage.CAPACITY + 7;
         try (PoolFile file = newPool(); PoolRuntime rt = PoolRuntime.open(file, Duration.ofMillis(300))) {
             replace(rt);
             ReaderEpochs.ReadGuard read = rt.enterRead();
-            for (int i = 0; i < LaneLog.LIMBO_ENTRIES; i++) {
-                replace(rt);
+            long firstRetired = 0;
+            for (int i = 0; i < retiredWhileRead; i++) {
+                long old = replace(rt); // never waits for the reader, never fails
+                firstRetired = i == 0 ? old : firstRetired;
             }
-            long before = rt.memory().getLong(rt.root().slot(0));
-            assertThatThrownBy(() -> replace(rt)).isInstanceOf(PoolException.class).hasMessageContaining("limbo")
-                    .hasMessageContaining("full");
-            assertThat(rt.memory().getLong(rt.root().slot(0))).as("the aborted transaction changed nothing")
-                    .isEqualTo(before);
-            read.close();
-            replace(rt);
+            assertThat(allocated(rt, firstRetired)).as("retired under the reader: kept").isTrue();
             CheckReport report = check(rt);
             assertThat(report.isClean()).as(report.toString()).isTrue();
-            assertThat(report.allocatedBlocks()).isEqualTo(2);
+            int pages = (retiredWhileRead - LaneLog.LIMBO_ENTRIES + LimboPage.CAPACITY - 1) / LimboPage.CAPACITY;
+            assertThat(report.allocatedBlocks()).as("the current node, every retired one, and the overflow pages")
+                    .isEqualTo(1 + retiredWhileRead + pages);
+            read.close();
+            int commits = 0;
+            while (check(rt).allocatedBlocks() > 2 && commits < 1_000) {
+                replace(rt);
+                commits++;
+            }
+            report = check(rt);
+            assertThat(report.isClean()).as(report.toString()).isTrue();
+            assertThat(report.allocatedBlocks()).as("once the reader left, everything retired is freed, pages too")
+                    .isEqualTo(2);
+            assertThat(commits).as("commits to drain %d retired blocks, %d per commit at least", retiredWhileRead,
+                    LaneLimbo.DRAIN).isLessThanOrEqualTo(retiredWhileRead / LaneLimbo.DRAIN + pages + 2);
+            assertThat(allocated(rt, firstRetired)).isFalse();
+        }
+    }
+
+    @Test
+    void overflowPagesSurviveAReopenAndAreDrainedAfterIt() {
+        Path p = dir.resolve("reopen.pool");
+        PoolFile.create(p, PoolSpec.of(8L << 20).withLanes(2)).close();
+        try (PoolFile file = PoolFile.open(p); PoolRuntime rt = PoolRuntime.open(file, Duration.ofMillis(300))) {
+            replace(rt);
+            ReaderEpochs.ReadGuard read = rt.enterRead();
+            for (int i = 0; i < LaneLog.LIMBO_ENTRIES + LimboPage.CAPACITY + 5; i++) {
+                replace(rt);
+            }
+            read.close();
+        }
+        try (PoolFile file = PoolFile.open(p); PoolRuntime rt = PoolRuntime.open(file, Duration.ofMillis(300))) {
+            CheckReport report = check(rt);
+            assertThat(report.isClean()).as("pages and their blocks are roots, not leaks: " + report).isTrue();
+            for (int i = 0; i < 200 && check(rt).allocatedBlocks() > 2; i++) {
+                replace(rt);
+            }
+            assertThat(check(rt).allocatedBlocks()).isEqualTo(2);
         }
     }
 }
