@@ -20,7 +20,7 @@ import chart  # noqa: E402  (same conversion, drawing and command line as the ha
 PHASES = ["load", "get", "getT2", "update", "scan", "remove"]
 # bar order: the in-memory limits first, then the peers, then ours (any other map after these)
 ORDER = ["TREE_MAP", "CONCURRENT_SKIP_LIST_MAP",
-         "MAPDB_MMAP_SHM", "LMDB_NOSYNC_SHM", "MVSTORE_SHM",
+         "MAPDB_MMAP_SHM", "LMDB_NOSYNC_SHM", "LMDB_NOSYNC_WRITEMAP_SHM", "MVSTORE_SHM",
          "MAPDB_TX1000_DISK", "LMDB_SYNC1000_DISK", "MVSTORE_SYNC1000_DISK",
          "MAPDB_TX1_DISK", "LMDB_SYNC1_DISK",
          "OURS_BPLUS_SHADOW_SHM", "OURS_BPLUS_IN_PLACE_SHM", "OURS_AVL_SHADOW_SHM", "OURS_AVL_IN_PLACE_SHM",

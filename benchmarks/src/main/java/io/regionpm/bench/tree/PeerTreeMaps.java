@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
+import org.lmdbjava.EnvFlags;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
@@ -79,36 +80,52 @@ public enum PeerTreeMaps implements TreeKind {
     LMDB_NOSYNC_SHM("/dev/shm") {
         @Override
         public TreeUnderTest.LongLong openLongLong(int entries) {
-            return LmdbTrees.longLong(TreeKind.shm(), false, 1, entries);
+            return LmdbTrees.longLong(TreeKind.shm(), 1, entries, EnvFlags.MDB_NOSYNC);
         }
 
         @Override
         public TreeUnderTest.StringBytes openStringBytes(int entries) {
-            return LmdbTrees.stringBytes(TreeKind.shm(), false, 1, entries);
+            return LmdbTrees.stringBytes(TreeKind.shm(), 1, entries, EnvFlags.MDB_NOSYNC);
+        }
+    },
+    /**
+     * lmdbjava on {@code /dev/shm} with {@code MDB_NOSYNC} and {@code MDB_WRITEMAP} (pages written
+     * in the map, no {@code pwrite} at commit), a write transaction per put or delete: LMDB's
+     * fastest atomic-per-write setting.
+     */
+    LMDB_NOSYNC_WRITEMAP_SHM("/dev/shm") {
+        @Override
+        public TreeUnderTest.LongLong openLongLong(int entries) {
+            return LmdbTrees.longLong(TreeKind.shm(), 1, entries, EnvFlags.MDB_NOSYNC, EnvFlags.MDB_WRITEMAP);
+        }
+
+        @Override
+        public TreeUnderTest.StringBytes openStringBytes(int entries) {
+            return LmdbTrees.stringBytes(TreeKind.shm(), 1, entries, EnvFlags.MDB_NOSYNC, EnvFlags.MDB_WRITEMAP);
         }
     },
     /** lmdbjava on a disk, synced commits, a write transaction of 1000 puts or deletes. */
     LMDB_SYNC1000_DISK("disk") {
         @Override
         public TreeUnderTest.LongLong openLongLong(int entries) {
-            return LmdbTrees.longLong(TreeKind.disk(), true, 1000, entries);
+            return LmdbTrees.longLong(TreeKind.disk(), 1000, entries);
         }
 
         @Override
         public TreeUnderTest.StringBytes openStringBytes(int entries) {
-            return LmdbTrees.stringBytes(TreeKind.disk(), true, 1000, entries);
+            return LmdbTrees.stringBytes(TreeKind.disk(), 1000, entries);
         }
     },
     /** lmdbjava on a disk, synced commits, a write transaction per put or delete. */
     LMDB_SYNC1_DISK("disk") {
         @Override
         public TreeUnderTest.LongLong openLongLong(int entries) {
-            return LmdbTrees.longLong(TreeKind.disk(), true, 1, entries);
+            return LmdbTrees.longLong(TreeKind.disk(), 1, entries);
         }
 
         @Override
         public TreeUnderTest.StringBytes openStringBytes(int entries) {
-            return LmdbTrees.stringBytes(TreeKind.disk(), true, 1, entries);
+            return LmdbTrees.stringBytes(TreeKind.disk(), 1, entries);
         }
     },
     /** H2 MVStore, file on {@code /dev/shm}, autocommit off, {@code store.commit()} after every 1000th write (never synced). */
