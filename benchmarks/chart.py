@@ -25,6 +25,10 @@ ORDER = ["HASH_MAP", "CONCURRENT_HASH_MAP", "MAPDB_MMAP_SHM", "MAPDB_TX1000_DISK
          "CHRONICLE_SHM", "OURS_SHADOW_SHM", "OURS_IN_PLACE_SHM", "OURS_SHADOW_PMSYNC1000_DISK",
          "OURS_IN_PLACE_PMSYNC1000_DISK", "OURS_SHADOW_PMSYNC1_DISK", "OURS_SHADOW_SYNC_DISK"]
 TIME_UNITS = {"s/op": 1.0, "ms/op": 1e-3, "us/op": 1e-6, "ns/op": 1e-9}
+# the parameter that counts the operations of one single shot, per phase (default: entries);
+# the tree benchmarks' scan shot does `scans` range scans (treechart.py)
+SHOT_COUNT = {"scan": "scans"}
+NOTES = ["load, remove: entries / single-shot time", "getT2: two threads, total"]
 
 
 def ops_per_second(row):
@@ -34,7 +38,8 @@ def ops_per_second(row):
     if unit == "ops/s":
         return score, err
     if unit in TIME_UNITS:
-        n = int(row["params"]["entries"])
+        phase = row["benchmark"].rsplit(".", 1)[1]
+        n = int(row["params"][SHOT_COUNT.get(phase, "entries")])
         secs = score * TIME_UNITS[unit]
         rate = n / secs
         # error of n / t from the error of t (first order); NaN for a single measurement
@@ -43,8 +48,8 @@ def ops_per_second(row):
     raise ValueError("unsupported score unit " + unit)
 
 
-def load(paths):
-    """{workload: {map: {phase: (ops/s, err, entries)}}}, and the maps in first-seen order."""
+def load(paths, order=ORDER):
+    """{workload: {map: {phase: (ops/s, err, entries)}}}, and the maps in `order`, then first-seen order."""
     data, maps = {}, []
     for p in paths:
         with open(p) as f:
@@ -59,7 +64,7 @@ def load(paths):
                 if m not in maps:
                     maps.append(m)
     seen = list(maps)
-    maps.sort(key=lambda m: (ORDER.index(m) if m in ORDER else len(ORDER), seen.index(m)))
+    maps.sort(key=lambda m: (order.index(m) if m in order else len(order), seen.index(m)))
     return data, maps
 
 
@@ -73,11 +78,11 @@ def fmt(v):
     return "%.0f" % v
 
 
-def svg(data, maps, title):
+def svg(data, maps, title, phases=PHASES, notes=NOTES):
     workloads = [w for w in WORKLOADS if w in data] + [w for w in data if w not in WORKLOADS]
     bar, gap, left, top, panel_h, legend_w = 14, 22, 70, 50, 300, 260
     group_w = len(maps) * bar + gap
-    width = left + len(PHASES) * group_w + legend_w
+    width = left + len(phases) * group_w + legend_w
     height = top + len(workloads) * (panel_h + 70) + 20
     values = [v[0] for w in data.values() for m in w.values() for v in m.values() if v[0] > 0]
     lo = 10 ** math.floor(math.log10(min(values))) if values else 1
@@ -96,12 +101,12 @@ def svg(data, maps, title):
         while 10 ** e <= hi:
             y = base - (e - math.log10(lo)) / span * panel_h
             out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>'
-                       % (left, y, left + len(PHASES) * group_w, y))
+                       % (left, y, left + len(phases) * group_w, y))
             out.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>' % (left - 6, y + 4, fmt(10 ** e)))
             e += 1
         out.append('<text x="14" y="%d" transform="rotate(-90 14 %d)" text-anchor="middle">ops/s (log)</text>'
                    % (y0 + panel_h // 2, y0 + panel_h // 2))
-        for pi, phase in enumerate(PHASES):
+        for pi, phase in enumerate(phases):
             gx = left + pi * group_w + gap // 2
             for mi, m in enumerate(maps):
                 v = data[w].get(m, {}).get(phase)
@@ -115,41 +120,40 @@ def svg(data, maps, title):
             out.append('<text x="%d" y="%d" text-anchor="middle">%s</text>'
                        % (gx + len(maps) * bar // 2, base + 16, phase))
         out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>'
-                   % (left, base, left + len(PHASES) * group_w, base))
-    lx = left + len(PHASES) * group_w + 20
+                   % (left, base, left + len(phases) * group_w, base))
+    lx = left + len(phases) * group_w + 20
     for mi, m in enumerate(maps):
         ly = top + 20 + mi * 18
         out.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>' % (lx, ly, COLOURS[mi % len(COLOURS)]))
         out.append('<text x="%d" y="%d">%s</text>' % (lx + 18, ly + 10, html.escape(m)))
-    out.append('<text x="%d" y="%d" fill="#555">load, remove: entries / single-shot time</text>'
-               % (lx, top + 30 + len(maps) * 18))
-    out.append('<text x="%d" y="%d" fill="#555">getT2: two threads, total</text>' % (lx, top + 46 + len(maps) * 18))
+    for ni, note in enumerate(notes):
+        out.append('<text x="%d" y="%d" fill="#555">%s</text>' % (lx, top + 30 + ni * 16 + len(maps) * 18, html.escape(note)))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def table(data, maps):
+def table(data, maps, phases=PHASES):
     lines = []
     for w in [w for w in WORKLOADS if w in data] + [w for w in data if w not in WORKLOADS]:
         lines.append("\n%s\n" % WORKLOADS.get(w, w))
-        lines.append("| map | entries | " + " | ".join(PHASES) + " |")
-        lines.append("|---|---:|" + "---:|" * len(PHASES))
+        lines.append("| map | entries | " + " | ".join(phases) + " |")
+        lines.append("|---|---:|" + "---:|" * len(phases))
         for m in maps:
             row = data[w].get(m)
             if not row:
                 continue
             n = max(v[2] for v in row.values())
             cells = []
-            for phase in PHASES:
+            for phase in phases:
                 v = row.get(phase)
                 cells.append("-" if not v else fmt(v[0]) + ("" if v[1] != v[1] else " ± " + fmt(v[1])))
             lines.append("| %s | %s | %s |" % (m, format(n, ","), " | ".join(cells)))
     return "\n".join(lines) + "\n"
 
 
-def run(argv, load, svg, table, out, title, what):
-    """The command line both chart scripts share: JMH JSON files in, an SVG (and tables) out."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def run(argv, load, svg, table, out, title, what, doc=__doc__):
+    """The command line all chart scripts share: JMH JSON files in, an SVG (and tables) out."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("results", nargs="+", help="JMH JSON result files")
     ap.add_argument("-o", "--out", default=out, help="SVG to write")
     ap.add_argument("--title", default=title)
