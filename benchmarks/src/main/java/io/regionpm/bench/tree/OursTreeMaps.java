@@ -20,10 +20,6 @@ import io.regionpm.tree.PersistentBPlusTree;
  * {@code Codecs.STRING_ORDERED} keys and {@code Codecs.BYTES} values; each tree alone in a fresh
  * sparse pool, driven through its {@code NavigableMap} methods like every other navigable kind
  * ({@link NavigableTrees}: scans are {@code tailMap(from, true).entrySet().iterator()}).
- *
- * <p>Kept in {@code benchmarks/src/ours-tree/} (not compiled) until {@code pcollections-tree}
- * exports the two trees; see docs/benchmarks.md, "Sorted trees (issue 7)", for the steps that
- * wire it in.
  */
 public enum OursTreeMaps implements TreeKind {
     /** B+tree, SHADOW, NONE pool on {@code /dev/shm}: crash-atomic, never synced (compare MAPDB_MMAP_SHM, LMDB_NOSYNC_SHM, MVSTORE_SHM). */
