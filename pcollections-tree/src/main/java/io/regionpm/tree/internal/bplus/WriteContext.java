@@ -23,6 +23,7 @@ final class WriteContext {
     final int[] index = new int[Node.MAX_LEVEL + 2];
     final MutableLongSet fresh = new LongHashSet();
     final Cursor cursor;
+    final NodeEditor editor;
     final Runnable ended;
     private byte[] value = new byte[256];
     private MemorySegment valueSegment = MemorySegment.ofArray(value);
@@ -30,6 +31,7 @@ final class WriteContext {
     WriteContext(int nodeBytes, NodeStore store, Runnable makeEven) {
         this.builder = new NodeBuilder(nodeBytes);
         this.cursor = new Cursor(store);
+        this.editor = new NodeEditor(store, store.pm());
         this.ended = () -> {
             makeEven.run();
             fresh.clear();
