@@ -55,18 +55,20 @@ final class NodeStore {
     }
 
     /**
-     * Validation of a node on a writer's descent: an allocated block of the node size (by its
-     * contents only for a block of the writer's own transaction) with a valid header; its slots
-     * are checked where they are read ({@link #checkSlots} before a repack).
+     * Validation of a node on a writer's descent: a valid header, and an allocated block of the
+     * node size unless {@code readOnly}; its slots are checked where they are read
+     * ({@link #checkSlots} before a repack).
      *
-     * @param node  a node pointer read from the pool
-     * @param level the level it must have, or -1
-     * @param fresh whether the caller's transaction allocated it
+     * @param node     a node pointer read from the pool
+     * @param level    the level it must have, or -1
+     * @param readOnly whether the writer never writes this block in place: copy-on-write (it
+     *                 copies the node and retires the block, which validates it as an allocated
+     *                 block then), or a block of its own transaction (not yet in the heap's bitmaps)
      * @return its count
      */
-    int checkForDescent(long node, int level, boolean fresh) {
+    int checkForDescent(long node, int level, boolean readOnly) {
         checkInPool(node);
-        if (!fresh) {
+        if (!readOnly) {
             long usable = rt.heap().usableSize(node);
             if (usable < nodeBytes) {
                 throw new PoolCorruptedException("B+tree node at " + node + " is a block of " + usable + " bytes, not "

@@ -80,7 +80,7 @@ final class TreeWriter {
             if (d > Node.MAX_LEVEL) {
                 throw new PoolCorruptedException("B+tree deeper than " + Node.MAX_LEVEL);
             }
-            int n = store.checkForDescent(at, level, c.fresh.contains(at));
+            int n = store.checkForDescent(at, level, t.mode() == Mode.COPY_ON_WRITE || c.fresh.contains(at));
             c.path[d] = at;
             level = Node.level(mem, at);
             if (level == 0) {
