@@ -91,7 +91,8 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
         this.maxKey = maxKey(nodeBytes);
         this.maxInlineEntry = (nodeBytes - Node.HEADER) / 4;
         this.optimistic = strategy == UpdateStrategy.IN_PLACE || rt.isReadOnly();
-        this.contexts = ThreadLocal.withInitial(() -> new WriteContext(nodeBytes, store, version::makeEven));
+        boolean fewRanges = pool.durability() == io.regionpm.core.Durability.SYNC;
+        this.contexts = ThreadLocal.withInitial(() -> new WriteContext(nodeBytes, store, version::makeEven, fewRanges));
     }
 
     /** @param nodeBytes N @return the largest key encoding a tree with that node size accepts */

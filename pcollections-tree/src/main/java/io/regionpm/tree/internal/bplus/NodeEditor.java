@@ -18,7 +18,8 @@ import io.regionpm.recovery.Transaction;
  * (the {@link NodeBuilder} path, taken when the gap between slots and cells is too small).
  *
  * <p>The caller validated the source node's header; every slot this class interprets is
- * checked with {@link Node#checkSlot} first. Thread-safety: confined to one thread (its
+ * checked with {@link Node#checkSlot} first. In a SYNC pool the header and slot ranges are
+ * logged as one range (fewer flushes, each an msync). Thread-safety: confined to one thread (its
  * {@link WriteContext}), under the tree's writer lock.
  */
 final class NodeEditor {
@@ -27,9 +28,11 @@ final class NodeEditor {
     private final int nodeBytes;
     private final byte[] scratch;
     private final MemorySegment scratchSegment;
+    private final boolean fewRanges;
 
-    NodeEditor(NodeStore store, PersistentMemory pm) {
+    NodeEditor(NodeStore store, PersistentMemory pm, boolean fewRanges) {
         this.pm = pm;
+        this.fewRanges = fewRanges;
         this.mem = store.memory();
         this.nodeBytes = store.nodeBytes();
         this.scratch = new byte[nodeBytes];
@@ -70,8 +73,7 @@ final class NodeEditor {
         } else {
             if (logged) {
                 before.run();
-                tx.snapshot(dst, Node.CHILD0_AT);
-                tx.snapshot(Node.slot(dst, at), (long) Node.SLOT * (n + 1 - at));
+                snapshotHeaderAndSlots(tx, dst, at, n + 1);
                 tx.snapshot(dst + cell, cb);
             }
             if (at < n) {
@@ -161,8 +163,7 @@ final class NodeEditor {
             pm.copy(src + data, dst + data, nodeBytes - data);
         } else if (logged) {
             before.run();
-            tx.snapshot(dst, Node.CHILD0_AT);
-            tx.snapshot(Node.slot(dst, i), (long) Node.SLOT * (n - i));
+            snapshotHeaderAndSlots(tx, dst, i, n);
         }
         if (i + 1 < n) {
             pm.copy(Node.slot(src, i + 1), Node.slot(dst, i), (long) Node.SLOT * (n - i - 1));
@@ -195,6 +196,21 @@ final class NodeEditor {
         }
         scratchSegment.set(Node.LONG, 0, child);
         pm.write(scratch, 0, at, 8);
+    }
+
+    /**
+     * Undo-logs a node's header words and its slots [from, to): as two ranges, or as one range
+     * from the node's start when flushes are expensive (a SYNC pool: every range is a log
+     * flush and a flush at commit, each an msync), at the price of logging the slots before
+     * {@code from} too.
+     */
+    private void snapshotHeaderAndSlots(Transaction tx, long node, int from, int to) {
+        if (fewRanges) {
+            tx.snapshot(node, Node.HEADER + (long) Node.SLOT * to);
+            return;
+        }
+        tx.snapshot(node, Node.CHILD0_AT);
+        tx.snapshot(Node.slot(node, from), (long) Node.SLOT * (to - from));
     }
 
     /** Puts a payload into the scratch buffer at {@code from}; @return the end */

@@ -25,10 +25,10 @@ final class WriteContext {
     private byte[] value = new byte[256];
     private MemorySegment valueSegment = MemorySegment.ofArray(value);
 
-    WriteContext(int nodeBytes, NodeStore store, Runnable makeEven) {
+    WriteContext(int nodeBytes, NodeStore store, Runnable makeEven, boolean fewRanges) {
         this.builder = new NodeBuilder(nodeBytes);
         this.cursor = new Cursor(store);
-        this.editor = new NodeEditor(store, store.pm());
+        this.editor = new NodeEditor(store, store.pm(), fewRanges);
         this.ended = () -> {
             makeEven.run();
             fresh.clear();
