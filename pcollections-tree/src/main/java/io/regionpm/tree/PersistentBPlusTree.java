@@ -39,7 +39,9 @@ import io.regionpm.tree.internal.bplus.BPlusTreeType;
  * than a quarter of a node are stored out of line.
  *
  * <p>Crash behaviour: each change is one transaction (atomic across process crash and power
- * loss as the pool's durability mode promises); {@code bulkLoad} is all or nothing.
+ * loss as the pool's durability mode promises); {@code bulkLoad} is all or nothing: the partial
+ * tree of a load whose process died is freed when the tree is next opened read-write (or by the
+ * next load).
  *
  * @param <K> keys
  * @param <V> values
@@ -135,7 +137,8 @@ public final class PersistentBPlusTree<K, V> extends AbstractSortedMap<K, V> {
      * than putting them one by one. All or nothing, also across a crash.
      *
      * @param sorted entries in strictly ascending key order
-     * @throws IllegalStateException    if the tree is not empty (nothing changed)
+     * @throws IllegalStateException    if the tree is not empty, or another thread or process is
+     *                                  loading it (nothing changed)
      * @throws IllegalArgumentException if the keys are not strictly ascending or a key is too
      *                                  large (nothing changed)
      */
@@ -194,7 +197,9 @@ public final class PersistentBPlusTree<K, V> extends AbstractSortedMap<K, V> {
             if (nodeBytes != 0 && stored != nodeBytes) {
                 throw new IllegalStateException(name + " was created with node size " + stored + ", not " + nodeBytes);
             }
-            return new BPlusEngine<>(pool, header, keyCodec, valueCodec);
+            BPlusEngine<K, V> engine = new BPlusEngine<>(pool, header, keyCodec, valueCodec);
+            engine.discardAbandonedLoad();
+            return engine;
         }
     }
 }

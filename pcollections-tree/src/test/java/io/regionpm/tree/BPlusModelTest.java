@@ -162,7 +162,8 @@ class BPlusModelTest {
             view = view.tailMap(from, fromInc);
         }
         if (to != null) {
-            boolean empty = descending ? from != null && from.compareTo(to) < 0 : from != null && from.compareTo(to) > 0;
+            int cmp = from == null ? 0 : from.compareTo(to);
+            boolean empty = from != null && ((descending ? cmp < 0 : cmp > 0) || cmp == 0 && !(fromInc && toInc));
             view = empty ? new TreeMap<>() : view.headMap(to, toInc);
         }
         List<Map.Entry<K, byte[]>> expected = view.entrySet().stream().limit(max).toList();

@@ -91,7 +91,8 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
         this.maxKey = maxKey(nodeBytes);
         this.maxInlineEntry = (nodeBytes - Node.HEADER) / 4;
         this.optimistic = strategy == UpdateStrategy.IN_PLACE || rt.isReadOnly();
-        this.contexts = ThreadLocal.withInitial(() -> new WriteContext(nodeBytes, store, version::makeEven));
+        boolean fewRanges = pool.durability() == io.regionpm.core.Durability.SYNC;
+        this.contexts = ThreadLocal.withInitial(() -> new WriteContext(nodeBytes, store, version::makeEven, fewRanges));
     }
 
     /** @param nodeBytes N @return the largest key encoding a tree with that node size accepts */
@@ -245,6 +246,11 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
     /** Decodes slot i's value of a leaf (validating the slot). */
     V valueAt(long leaf, int i) {
         Node.checkSlot(mem, leaf, i, nodeBytes);
+        return checkedValueAt(leaf, i);
+    }
+
+    /** Decodes slot i's value of a leaf (the slot validated by the caller). */
+    private V checkedValueAt(long leaf, int i) {
         int field = Node.valueField(mem, leaf, i);
         long at = Node.payloadAt(mem, leaf, i);
         if (field == Node.OUT_OF_LINE) {
@@ -399,20 +405,31 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
             at = position(c, root, from, r);
         }
         int n = 0;
+        int step = descending ? -1 : 1;
         while (at && n < max) {
             long leaf = c.leafNode();
-            int i = c.slot();
-            if (to != null) {
-                int cmp = to.compareSlot(mem, leaf, i, nodeBytes);
-                if (descending ? cmp < 0 || cmp == 0 && !toInclusive : cmp > 0 || cmp == 0 && !toInclusive) {
-                    break;
+            int end = descending ? -1 : c.leafCount();
+            int i = c.rawSlot();
+            for (; i != end && n < max; i += step) {
+                Node.checkSlot(mem, leaf, i, nodeBytes);
+                if (to != null && beyond(to.compareSlot(mem, leaf, i, nodeBytes), descending, toInclusive)) {
+                    return n;
                 }
+                out.add(checkedEntryAt(leaf, i));
+                n++;
             }
-            out.add(entryAt(leaf, i));
-            n++;
-            at = descending ? c.previous() : c.next();
+            at = n < max && c.moveTo(i, !descending);
         }
         return n;
+    }
+
+    private static boolean beyond(int cmp, boolean descending, boolean toInclusive) {
+        return descending ? cmp < 0 || cmp == 0 && !toInclusive : cmp > 0 || cmp == 0 && !toInclusive;
+    }
+
+    /** The entry of a leaf's slot that the caller validated. */
+    private Map.Entry<K, V> checkedEntryAt(long leaf, int i) {
+        return new AbstractMap.SimpleImmutableEntry<>(keyAt(leaf, i), checkedValueAt(leaf, i));
     }
 
     @Override
@@ -564,5 +581,12 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
      */
     public void bulkLoad(java.util.Iterator<? extends Map.Entry<? extends K, ? extends V>> sorted) {
         new BulkLoader<>(this).load(sorted);
+    }
+
+    /** Frees the staging tree of a bulk load whose process died (a no-op without one, or read-only). */
+    public void discardAbandonedLoad() {
+        if (!rt.isReadOnly()) {
+            new BulkLoader<>(this).discardAbandoned();
+        }
     }
 }

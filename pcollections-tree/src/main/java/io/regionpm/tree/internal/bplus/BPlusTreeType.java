@@ -45,7 +45,7 @@ public final class BPlusTreeType implements CollectionType {
         TreeHeader.validate(pm, header, rt.heap().usableSize(header));
         NodeStore store = new NodeStore(rt, TreeHeader.nodeBytes(pm, header));
         if (!TreeDestroyer.destroySome(tx, store, header, TreeWriter.Mode.LOGGED_IN_PLACE, budget,
-                org.eclipse.collections.impl.factory.primitive.LongSets.immutable.empty())) {
+                new BlockSet())) {
             return false;
         }
         for (int word : new int[] {TreeHeader.STAGING_AT, TreeHeader.ROOT_AT}) {

@@ -6,8 +6,10 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 
+import io.regionpm.alloc.PersistentMemory;
 import io.regionpm.core.Codec;
 import io.regionpm.core.spi.OutOfLineValues;
+import io.regionpm.recovery.Registration;
 import io.regionpm.recovery.Transaction;
 
 /**
@@ -19,8 +21,11 @@ import io.regionpm.recovery.Transaction;
  * one transaction publishes the staging tree as the tree (root, count and height together).
  * Unsorted input, a refused key or any failure discards the staging tree: nothing changed.
  *
- * <p>Thread-safety: one load at a time per tree (each batch holds the tree's lock; a load
- * finds a staging tree it did not start only when an earlier load died, and frees it).
+ * <p>Thread-safety: one load at a time per tree: the header records the loading process's
+ * registration (entry and generation) for the whole load, and a second load while that
+ * registration lives is refused; each batch holds the tree's lock. A staging tree whose
+ * loader died is freed by the next load, or when the tree is next opened read-write
+ * ({@link #discardAbandoned}); until then the checker counts it as reachable.
  *
  * @param <K> keys
  * @param <V> values
@@ -72,6 +77,7 @@ final class BulkLoader<K, V> {
         Objects.requireNonNull(sorted, "sorted");
         engine.locked(() -> {
             checkEmpty();
+            claim();
             return null;
         });
         discard();
@@ -87,6 +93,7 @@ final class BulkLoader<K, V> {
         } catch (RuntimeException | Error e) {
             try {
                 discard();
+                engine.locked(this::release);
             } catch (RuntimeException | Error suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -99,6 +106,61 @@ final class BulkLoader<K, V> {
         if (tx.getLong(header + TreeHeader.ROOT_AT) != 0 || tx.getLong(header + TreeHeader.COUNT_AT) != 0) {
             throw new IllegalStateException("bulkLoad needs an empty B+tree; this one has "
                     + tx.getLong(header + TreeHeader.COUNT_AT) + " entries");
+        }
+    }
+
+    /**
+     * Records this process as the tree's bulk loader (in the caller's transaction).
+     *
+     * @throws IllegalStateException if a live process (another, or another thread of this one)
+     *                               is loading the tree
+     */
+    private void claim() {
+        Transaction tx = engine.runtime().current();
+        if (loaderAlive(tx)) {
+            throw new IllegalStateException("another bulk load of this B+tree is in progress");
+        }
+        Registration me = engine.runtime().registration();
+        tx.setLong(header + TreeHeader.LOADER_AT, me.entry() + 1L);
+        tx.setLong(header + TreeHeader.LOADER_GENERATION_AT, me.generation());
+    }
+
+    /** @return whether the recorded loader (if any) is a live registration */
+    private boolean loaderAlive(Transaction tx) {
+        long entry = tx.getLong(header + TreeHeader.LOADER_AT);
+        if (entry == 0) {
+            return false;
+        }
+        if (entry < 0 || entry > engine.runtime().registry().entries()) {
+            throw new io.regionpm.alloc.PoolCorruptedException("B+tree header at " + header + ": bulk loader entry "
+                    + (entry - 1) + " outside the registry");
+        }
+        return engine.runtime().registry().isAlive((int) entry - 1, tx.getLong(header + TreeHeader.LOADER_GENERATION_AT));
+    }
+
+    /** Clears the loader record (in the caller's transaction). */
+    private Void release() {
+        Transaction tx = engine.runtime().current();
+        if (tx.getLong(header + TreeHeader.LOADER_AT) != 0) {
+            tx.setLong(header + TreeHeader.LOADER_AT, 0);
+            tx.setLong(header + TreeHeader.LOADER_GENERATION_AT, 0);
+        }
+        return null;
+    }
+
+    /**
+     * Frees the staging tree of a bulk load whose process died (called when a tree is opened
+     * read-write): nothing happens while the loader lives, or when there is no staging tree.
+     */
+    void discardAbandoned() {
+        PersistentMemory pm = engine.runtime().memory();
+        if (pm.getLongAcquire(staging.rootWord()) == 0 && pm.getLongAcquire(header + TreeHeader.LOADER_AT) == 0) {
+            return;
+        }
+        boolean abandoned = engine.locked(() -> !loaderAlive(engine.runtime().current()));
+        if (abandoned) {
+            discard();
+            engine.locked(this::release);
         }
     }
 
@@ -226,6 +288,6 @@ final class BulkLoader<K, V> {
         tx.setLong(header + TreeHeader.HEIGHT_AT, root == 0 ? 0 : Node.level(store.memory(), root) + 1);
         tx.setLong(staging.rootWord(), 0);
         tx.setLong(staging.countWord(), 0);
-        return null;
+        return release();
     }
 }

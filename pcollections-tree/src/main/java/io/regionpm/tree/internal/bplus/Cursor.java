@@ -151,6 +151,28 @@ final class Cursor {
         index[leaf]--;
     }
 
+    /** @return the current leaf's entry count (its header checked) */
+    int leafCount() {
+        return count[leaf];
+    }
+
+    /** @return the current slot, not validated (the caller checks the slots it reads) */
+    int rawSlot() {
+        return index[leaf];
+    }
+
+    /**
+     * Moves to slot i of the current leaf and normalizes (i may be past its end).
+     *
+     * @param i       the slot
+     * @param forward the direction to normalize in
+     * @return whether there is an entry there
+     */
+    boolean moveTo(int i, boolean forward) {
+        index[leaf] = i;
+        return forward ? normalizeForward() : normalizeBackward();
+    }
+
     /** @return the current leaf */
     long leafNode() {
         return node[leaf];

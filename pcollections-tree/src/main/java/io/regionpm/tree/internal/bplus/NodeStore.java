@@ -37,6 +37,47 @@ final class NodeStore {
         return nodeBytes;
     }
 
+    /** @return the pool's persistent memory (for writes) */
+    PersistentMemory pm() {
+        return pm;
+    }
+
+    /**
+     * Validates every slot of a node whose header was checked (before code that reads them all).
+     *
+     * @param node the node
+     */
+    void checkSlots(long node) {
+        int n = Node.count(mem, node);
+        for (int i = 0; i < n; i++) {
+            Node.checkSlot(mem, node, i, nodeBytes);
+        }
+    }
+
+    /**
+     * Validation of a node on a writer's descent: a valid header, and an allocated block of the
+     * node size unless {@code readOnly}; its slots are checked where they are read
+     * ({@link #checkSlots} before a repack).
+     *
+     * @param node     a node pointer read from the pool
+     * @param level    the level it must have, or -1
+     * @param readOnly whether the writer never writes this block in place: copy-on-write (it
+     *                 copies the node and retires the block, which validates it as an allocated
+     *                 block then), or a block of its own transaction (not yet in the heap's bitmaps)
+     * @return its count
+     */
+    int checkForDescent(long node, int level, boolean readOnly) {
+        checkInPool(node);
+        if (!readOnly) {
+            long usable = rt.heap().usableSize(node);
+            if (usable < nodeBytes) {
+                throw new PoolCorruptedException("B+tree node at " + node + " is a block of " + usable + " bytes, not "
+                        + nodeBytes);
+            }
+        }
+        return Node.checkHeader(mem, node, nodeBytes, level);
+    }
+
     /**
      * Cheap validation for lock-free readers: the node lies inside the pool and is aligned.
      *

@@ -3,7 +3,6 @@ package io.regionpm.tree.internal.bplus;
 import java.lang.foreign.MemorySegment;
 
 import io.regionpm.alloc.PoolCorruptedException;
-import org.eclipse.collections.api.set.primitive.LongSet;
 
 import io.regionpm.recovery.Transaction;
 
@@ -50,7 +49,7 @@ final class TreeDestroyer {
      * @return whether no garbage is left
      */
     static boolean destroySome(Transaction tx, NodeStore store, long header, TreeWriter.Mode mode, int budget,
-                               LongSet fresh) {
+                               BlockSet fresh) {
         long garbage = tx.getLong(header + TreeHeader.GARBAGE_AT);
         if (garbage == 0) {
             return true;
@@ -97,7 +96,7 @@ final class TreeDestroyer {
         return false;
     }
 
-    private static int freeLeaf(Transaction tx, NodeStore store, long leaf, TreeWriter.Mode mode, LongSet fresh) {
+    private static int freeLeaf(Transaction tx, NodeStore store, long leaf, TreeWriter.Mode mode, BlockSet fresh) {
         int n = fresh.contains(leaf) ? store.checkContents(leaf, 0) : store.checkNode(leaf, 0);
         MemorySegment mem = store.memory();
         int freed = 1;

@@ -26,7 +26,8 @@ import io.regionpm.recovery.RobustMutex;
  * |     88 |    8 | staging entry count                                                |
  * |     96 |    8 | garbage root: a detached tree being freed (clear, failed bulk load)|
  * |    104 |    8 | garbage cursor depth d (0: not started)                            |
- * |    112 |   16 | reserved (0)                                                       |
+ * |    112 |    8 | bulk loader: its registry entry + 1 (0: no load in progress)       |
+ * |    120 |    8 | bulk loader: its registration's generation                         |
  * |    128 | 16 F | garbage cursor frames 0 .. d-1: node (8), next child index (8)     |
  * </pre>
  * F = {@link Node#MAX_LEVEL} + 1 frames.
@@ -51,6 +52,8 @@ final class TreeHeader {
     static final int STAGING_COUNT_AT = 88;
     static final int GARBAGE_AT = 96;
     static final int DEPTH_AT = 104;
+    static final int LOADER_AT = 112;
+    static final int LOADER_GENERATION_AT = 120;
     static final int FRAMES_AT = 128;
     static final int FRAMES = Node.MAX_LEVEL + 1;
     static final int BYTES = FRAMES_AT + 16 * FRAMES;

@@ -80,17 +80,95 @@ final class TreeWriter {
             if (d > Node.MAX_LEVEL) {
                 throw new PoolCorruptedException("B+tree deeper than " + Node.MAX_LEVEL);
             }
-            int n = check(c, at, level);
+            int n = store.checkForDescent(at, level, t.mode() == Mode.COPY_ON_WRITE || c.fresh.contains(at));
             c.path[d] = at;
             level = Node.level(mem, at);
             if (level == 0) {
                 return d;
             }
             int i = key.search(mem, at, n, nodeBytes);
-            c.index[d] = i >= 0 ? i + 1 : -i - 1;
-            at = Node.child(mem, at, c.index[d]);
+            int j = i >= 0 ? i + 1 : -i - 1;
+            if (j > 0) {
+                Node.checkSlot(mem, at, j - 1, nodeBytes);
+            }
+            c.index[d] = j;
+            at = Node.child(mem, at, j);
             level--;
         }
+    }
+
+    /** Validates every slot of the path's nodes (before a repack reads them all). */
+    private void checkPath(WriteContext c, int leaf) {
+        for (int d = 0; d <= leaf; d++) {
+            store.checkSlots(c.path[d]);
+        }
+    }
+
+    /**
+     * Where an edit of a node goes: the node itself if this transaction allocated it or the
+     * tree changes in place, else a new block (the caller disposes of the old one).
+     */
+    private long destination(Transaction tx, Target t, WriteContext c, long node) {
+        if (c.fresh.contains(node) || t.mode() == Mode.LOGGED_IN_PLACE) {
+            return node;
+        }
+        long block = tx.allocate(nodeBytes);
+        c.fresh.add(block);
+        return block;
+    }
+
+    private boolean logged(Target t, WriteContext c, long node, long dst) {
+        return dst == node && t.mode() == Mode.LOGGED_IN_PLACE && !c.fresh.contains(node);
+    }
+
+    /**
+     * After the node at depth d was edited into {@code edited} (itself or a copy), re-points
+     * the parents up to the root: nothing above changes once a node is edited in its own block.
+     */
+    private void repointUp(Transaction tx, Target t, WriteContext c, int d, long edited) {
+        long now = edited;
+        for (int at = d; ; at--) {
+            long old = c.path[at];
+            if (now == old) {
+                return;
+            }
+            dispose(tx, t, c, old);
+            if (at == 0) {
+                tx.setLong(t.rootWord(), now);
+                return;
+            }
+            long parent = c.path[at - 1];
+            long dst = destination(tx, t, c, parent);
+            c.editor.repoint(tx, parent, dst, logged(t, c, parent, dst), beforeInPlace, c.index[at - 1], now);
+            now = dst;
+        }
+    }
+
+    /** Inserts or replaces in the leaf without repacking, if the node's gap allows; @return whether done */
+    private boolean putFast(Transaction tx, Target t, WriteContext c, int leaf, int i, KeyProbe key, int field,
+                            MemorySegment pay, long pointer) {
+        long node = c.path[leaf];
+        int n = Node.count(mem, node);
+        NodeEditor e = c.editor;
+        int gap = e.gap(node, n);
+        long dst;
+        if (i >= 0) {
+            boolean same = e.fitsInPlace(node, i, field);
+            int k = Node.keyLength(mem, node, i);
+            if (!same && gap < Node.cellBytes(k, field)) {
+                return false;
+            }
+            dst = destination(tx, t, c, node);
+            e.replace(tx, node, dst, logged(t, c, node, dst), beforeInPlace, i, field, pay, pointer);
+        } else {
+            if (gap < Node.SLOT + Node.cellBytes(key.length(), field)) {
+                return false;
+            }
+            dst = destination(tx, t, c, node);
+            e.insert(tx, node, dst, logged(t, c, node, dst), beforeInPlace, -i - 1, key, field, pay, pointer);
+        }
+        repointUp(tx, t, c, leaf, dst);
+        return true;
     }
 
     /**
@@ -125,7 +203,17 @@ final class TreeWriter {
         int n = Node.count(mem, node);
         int i = key.search(mem, node, n, nodeBytes);
         if (i >= 0) {
+            Node.checkSlot(mem, node, i, nodeBytes);
             old.accept(mem, node, i);
+        }
+        if (putFast(tx, t, c, leaf, i, key, field, pay, pointer)) {
+            if (i < 0) {
+                addCount(tx, t, 1);
+            }
+            return i < 0;
+        }
+        checkPath(c, leaf);
+        if (i >= 0) {
             for (int j = 0; j < n; j++) {
                 if (j == i) {
                     addNew(b, key, field, pay, pointer);
@@ -271,7 +359,17 @@ final class TreeWriter {
         if (i < 0) {
             return false;
         }
+        Node.checkSlot(mem, node, i, nodeBytes);
         old.accept(mem, node, i);
+        addCount(tx, t, -1);
+        if (n > 1 && (leaf == 0 || Node.used(mem, node, nodeBytes) - Node.SLOT
+                - Node.cellBytes(Node.keyLength(mem, node, i), Node.valueField(mem, node, i)) >= minUsed)) {
+            long dst = destination(tx, t, c, node);
+            c.editor.remove(tx, node, dst, logged(t, c, node, dst), beforeInPlace, i);
+            repointUp(tx, t, c, leaf, dst);
+            return true;
+        }
+        checkPath(c, leaf);
         NodeBuilder b = c.builder;
         b.reset();
         for (int j = 0; j < n; j++) {
@@ -279,7 +377,6 @@ final class TreeWriter {
                 b.addSlot(mem, node, j);
             }
         }
-        addCount(tx, t, -1);
         settle(tx, t, c, leaf, b.pack(0, 0, NodeBuilder.Split.BALANCED), NodeBuilder.Split.BALANCED);
         return true;
     }

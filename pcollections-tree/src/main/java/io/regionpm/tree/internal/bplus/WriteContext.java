@@ -2,9 +2,6 @@ package io.regionpm.tree.internal.bplus;
 
 import java.lang.foreign.MemorySegment;
 
-import org.eclipse.collections.api.set.primitive.MutableLongSet;
-import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
-
 /**
  * One thread's reusable working state for one tree: the probe keys, the node builder, the
  * descent path, the separator keys in flight, a value buffer, and the set of node blocks the
@@ -21,15 +18,17 @@ final class WriteContext {
     final NodeBuilder builder;
     final long[] path = new long[Node.MAX_LEVEL + 2];
     final int[] index = new int[Node.MAX_LEVEL + 2];
-    final MutableLongSet fresh = new LongHashSet();
+    final BlockSet fresh = new BlockSet();
     final Cursor cursor;
+    final NodeEditor editor;
     final Runnable ended;
     private byte[] value = new byte[256];
     private MemorySegment valueSegment = MemorySegment.ofArray(value);
 
-    WriteContext(int nodeBytes, NodeStore store, Runnable makeEven) {
+    WriteContext(int nodeBytes, NodeStore store, Runnable makeEven, boolean fewRanges) {
         this.builder = new NodeBuilder(nodeBytes);
         this.cursor = new Cursor(store);
+        this.editor = new NodeEditor(store, store.pm(), fewRanges);
         this.ended = () -> {
             makeEven.run();
             fresh.clear();
