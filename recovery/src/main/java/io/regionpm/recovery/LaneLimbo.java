@@ -3,6 +3,8 @@ package io.regionpm.recovery;
 import org.eclipse.collections.api.block.procedure.primitive.LongProcedure;
 import org.eclipse.collections.api.list.primitive.LongList;
 
+import io.regionpm.alloc.PersistentMemory;
+
 /**
  * A lane's limbo at commit: blocks that transactions retired (unlinked from a shadow
  * structure that readers in any process may still be walking) wait there, tagged with the
@@ -42,14 +44,43 @@ final class LaneLimbo {
             return;
         }
         LaneLog space = lane.space();
-        long tag = epochs.currentEpoch();
         long oldest = epochs.oldestActiveEpoch();
+        boolean pages = tx.getLong(space.overflowHead()) != 0;
+        if (retired.isEmpty() && !pages && lane.limboKnown() && lane.limboOldestTag() >= oldest) {
+            return; // nothing to free, nothing to place
+        }
+        long tag = epochs.currentEpoch();
+        int placed = settleEntries(tx, lane, oldest, retired, tag, free);
+        drainOldestPage(tx, space, oldest, free);
+        while (placed < retired.size()) {
+            placed = overflow(tx, space, retired, placed, tag);
+        }
+        if (tx.getLong(space.overflowHead()) != 0) {
+            lane.limboEntries(Math.max(1, lane.limboEntries())); // pages left: settle again next time
+        }
+    }
+
+    /**
+     * Frees the entries no reader can reach and places retired blocks in free entries, reading
+     * only the entries the lane's occupancy mask says are taken (all of them if it is not
+     * known). The entries are read straight from the pool: only a settle writes them, once
+     * per transaction, and this one has not written them yet.
+     *
+     * @return how many retired blocks were placed
+     */
+    private static int settleEntries(Transaction tx, TxLane lane, long oldest, LongList retired, long tag,
+                                     LongProcedure free) {
+        LaneLog space = lane.space();
+        PersistentMemory pm = tx.runtime().memory();
+        int known = lane.limboKnown() ? lane.limboMask() : -1;
+        int mask = 0;
+        long oldestTag = Long.MAX_VALUE;
         int placed = 0;
-        int occupied = 0;
         for (int i = 0; i < LaneLog.LIMBO_ENTRIES; i++) {
             long entry = space.limboEntry(i);
-            long block = tx.getLong(entry);
-            if (block != 0 && tx.getLong(entry + 8) < oldest) {
+            long block = (known & 1 << i) != 0 ? pm.getLong(entry) : 0;
+            long entryTag = block != 0 ? pm.getLong(entry + 8) : 0;
+            if (block != 0 && entryTag < oldest) {
                 free.value(block);
                 tx.setLong(entry, 0);
                 tx.setLong(entry + 8, 0);
@@ -59,15 +90,16 @@ final class LaneLimbo {
                 tx.setLong(entry, retired.get(placed++));
                 tx.setLong(entry + 8, tag);
                 block = 1;
+                entryTag = tag;
             }
-            occupied += block != 0 ? 1 : 0;
+            if (block != 0) {
+                mask |= 1 << i;
+                oldestTag = Math.min(oldestTag, entryTag);
+            }
         }
-        drainOldestPage(tx, space, oldest, free);
-        while (placed < retired.size()) {
-            placed = overflow(tx, space, retired, placed, tag);
-        }
-        boolean pages = tx.getLong(space.overflowHead()) != 0;
-        lane.limboEntries(pages ? LaneLog.LIMBO_ENTRIES : occupied); // the hint: "look at the limbo next time"
+        lane.limboState(mask, oldestTag);
+        lane.limboEntries(Integer.bitCount(mask));
+        return placed;
     }
 
     /** Frees up to {@link #DRAIN} blocks of the oldest page if no reader can reach them, and the page once empty. */

@@ -522,7 +522,7 @@ public final class Transaction {
                     + " failed after its commit point; its lane's recovery will complete it");
         }
         active = false;
-        txLane.limboEntries(LaneLog.LIMBO_ENTRIES);
+        txLane.forgetLimbo();
         TxReplay.undo(pm, g, undo);
         allocated.forEachKey(lane::cancel);
         if (logged) {

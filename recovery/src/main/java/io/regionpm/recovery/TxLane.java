@@ -18,6 +18,9 @@ final class TxLane {
     private final RecordLog log;
     private final long[] scratch;
     private int limboEntries;
+    private int limboMask;
+    private long limboOldestTag = Long.MAX_VALUE;
+    private boolean limboKnown;
     private Transaction last;
 
     private TxLane(LaneLog space, RecordLog log, int limboEntries) {
@@ -66,8 +69,42 @@ final class TxLane {
         return limboEntries;
     }
 
+    /** Sets the occupancy hint (non-zero: the next commit settles the limbo). */
     void limboEntries(int n) {
         limboEntries = n;
+    }
+
+    /** After an abort: what the entries hold is unknown, so the next commit reads every entry. */
+    void forgetLimbo() {
+        limboEntries = LaneLog.LIMBO_ENTRIES;
+        limboKnown = false;
+    }
+
+    /**
+     * What the last settle left in the entries, if it is known (see {@link #limboKnown()}):
+     * bit i set if entry i holds a block.
+     *
+     * @return the occupancy mask
+     */
+    int limboMask() {
+        return limboMask;
+    }
+
+    /** @return the smallest tag among the occupied entries (Long.MAX_VALUE if none) */
+    long limboOldestTag() {
+        return limboOldestTag;
+    }
+
+    /** @return whether {@link #limboMask()} and {@link #limboOldestTag()} describe the entries */
+    boolean limboKnown() {
+        return limboKnown;
+    }
+
+    /** Records what a settle left in the entries (it becomes durable with that commit). */
+    void limboState(int mask, long oldestTag) {
+        limboMask = mask;
+        limboOldestTag = oldestTag;
+        limboKnown = true;
     }
 
     /**
