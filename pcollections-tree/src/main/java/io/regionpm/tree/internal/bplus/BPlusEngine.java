@@ -185,6 +185,19 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
             return getFrom(tx.getLong(main.rootWord()), probe);
         }
         if (!optimistic) {
+            long v1 = version.evenOrNegative();
+            if (v1 >= 0) {
+                try {
+                    V result = getFrom(pm.getLongAcquire(main.rootWord()), probe);
+                    if (version.unchanged(v1)) {
+                        return result;
+                    }
+                } catch (RuntimeException e) {
+                    if (version.unchanged(v1)) {
+                        throw e;
+                    }
+                }
+            }
             try (ReaderEpochs.ReadGuard _ = r.enterRead()) {
                 return getFrom(pm.getLongAcquire(main.rootWord()), probe);
             }
@@ -289,6 +302,19 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
             return read.apply(tx.getLong(main.rootWord()));
         }
         if (!optimistic) {
+            long v1 = version.evenOrNegative();
+            if (v1 >= 0) {
+                try {
+                    R result = read.apply(pm.getLongAcquire(main.rootWord()));
+                    if (version.unchanged(v1)) {
+                        return result;
+                    }
+                } catch (RuntimeException e) {
+                    if (version.unchanged(v1)) {
+                        throw e;
+                    }
+                }
+            }
             try (ReaderEpochs.ReadGuard _ = r.enterRead()) {
                 return read.apply(pm.getLongAcquire(main.rootWord()));
             }

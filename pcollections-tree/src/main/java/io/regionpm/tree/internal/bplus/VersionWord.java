@@ -51,6 +51,20 @@ final class VersionWord {
         }
     }
 
+    /**
+     * For a SHADOW reader's first, optimistic try: the version if it is even, without waiting.
+     * A SHADOW tree's nodes are retired only by its own commits, each of which makes the
+     * version odd before it publishes and even after; a block is freed only after its retiring
+     * commit. So a read that finds the version unchanged after it read nothing that was
+     * retired, let alone freed and reused, and needs no reader epoch.
+     *
+     * @return the version if even, else -1 (a writer is committing: take a reader epoch)
+     */
+    long evenOrNegative() {
+        long v = pm.getLongAcquire(at);
+        return (v & 1) == 0 ? v : -1;
+    }
+
     /** @param v1 what {@link #stable()} returned @return whether nothing changed since */
     boolean unchanged(long v1) {
         VarHandle.acquireFence();
