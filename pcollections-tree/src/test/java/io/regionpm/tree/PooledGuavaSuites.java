@@ -1,0 +1,111 @@
+package io.regionpm.tree;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentNavigableMap;
+
+import io.regionpm.core.Codecs;
+import io.regionpm.core.Durability;
+import io.regionpm.core.Pool;
+import io.regionpm.core.PoolOptions;
+import io.regionpm.core.UpdateStrategy;
+import io.regionpm.recovery.check.CheckReport;
+import io.regionpm.testkit.Stress;
+import io.regionpm.testkit.TempTrees;
+import junit.extensions.TestSetup;
+import junit.framework.Test;
+import junit.framework.TestSuite;
+
+/**
+ * {@link SortedMapGuavaSuites} over a real tree: one NONE pool in {@code /dev/shm} per suite
+ * (opened before its first case, checked clean, closed and deleted after its last), a new
+ * tree name per map the suite asks for, and the trees of a case dropped after it. The default
+ * run covers one strategy per tree (the suite takes about half a minute); the stress profile
+ * adds the other.
+ */
+final class PooledGuavaSuites {
+    private PooledGuavaSuites() {
+    }
+
+    /**
+     * @param kind         the tree
+     * @param byDefault    the strategy of the default run
+     * @return the suite: {@code byDefault}, and under the stress profile the other strategy too
+     */
+    static Test suite(TreeKind kind, UpdateStrategy byDefault) {
+        TestSuite all = new TestSuite(kind + " Guava ConcurrentNavigableMap contract");
+        for (UpdateStrategy s : List.of(UpdateStrategy.SHADOW, UpdateStrategy.IN_PLACE)) {
+            if (s == byDefault || Stress.enabled()) {
+                all.addTest(one(kind, s));
+            }
+        }
+        return all;
+    }
+
+    private static Test one(TreeKind kind, UpdateStrategy strategy) {
+        TreesInOnePool trees = new TreesInOnePool(kind, strategy);
+        Test cases = SortedMapGuavaSuites.suite(kind + " " + strategy, trees::newMap, trees::dropAll);
+        return new TestSetup(cases) {
+            @Override
+            protected void setUp() {
+                trees.open();
+            }
+
+            @Override
+            protected void tearDown() {
+                trees.close();
+            }
+        };
+    }
+
+    /** The pool of one suite and the trees its current case created. Confined to the suite's thread. */
+    private static final class TreesInOnePool {
+        private final TreeKind kind;
+        private final UpdateStrategy strategy;
+        private final List<String> created = new ArrayList<>();
+        private Path dir;
+        private Pool pool;
+        private long next;
+
+        TreesInOnePool(TreeKind kind, UpdateStrategy strategy) {
+            this.kind = kind;
+            this.strategy = strategy;
+        }
+
+        void open() {
+            dir = TempTrees.newShmDirectory(kind.name().toLowerCase() + "-guava");
+            pool = Pool.open(dir.resolve("g.pool"), PoolOptions.create(64L << 20).withDurability(Durability.NONE));
+        }
+
+        ConcurrentNavigableMap<String, String> newMap() {
+            String name = "g" + next++;
+            created.add(name);
+            return kind.open(pool, name, Codecs.STRING_ORDERED, Codecs.STRING, strategy);
+        }
+
+        void dropAll() {
+            for (String name : created) {
+                pool.drop(name);
+            }
+            created.clear();
+        }
+
+        /** Checks the pool (every dropped tree freed, nothing leaked), closes and deletes it. */
+        void close() {
+            try {
+                dropAll();
+                CheckReport report = pool.check();
+                if (!report.isClean()) {
+                    throw new AssertionError(kind + " " + strategy + " after " + next + " trees: checker: " + report);
+                }
+            } finally {
+                try {
+                    pool.close();
+                } finally {
+                    TempTrees.deleteTree(dir);
+                }
+            }
+        }
+    }
+}
