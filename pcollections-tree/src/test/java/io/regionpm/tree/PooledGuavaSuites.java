@@ -1,7 +1,8 @@
 package io.regionpm.tree;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentNavigableMap;
 
@@ -19,7 +20,8 @@ import junit.framework.TestSuite;
 
 /**
  * {@link SortedMapGuavaSuites} over a real tree: one NONE pool in {@code /dev/shm} per suite
- * (opened before its first case, checked clean, closed and deleted after its last), a new
+ * (opened when the suite is built, checked clean, closed and deleted after its last case, or
+ * at the JVM's exit if the suite never runs), a new
  * tree name per map the suite asks for, and the trees of a case dropped after it. The default
  * run covers one strategy per tree (the suite takes about half a minute); the stress profile
  * adds the other.
@@ -45,13 +47,10 @@ final class PooledGuavaSuites {
 
     private static Test one(TreeKind kind, UpdateStrategy strategy) {
         TreesInOnePool trees = new TreesInOnePool(kind, strategy);
+        trees.open(); // building the suite already creates maps (samples for the derived suites)
         Test cases = SortedMapGuavaSuites.suite(kind + " " + strategy, trees::newMap, trees::dropAll);
+        trees.dropAll();
         return new TestSetup(cases) {
-            @Override
-            protected void setUp() {
-                trees.open();
-            }
-
             @Override
             protected void tearDown() {
                 trees.close();
@@ -61,9 +60,11 @@ final class PooledGuavaSuites {
 
     /** The pool of one suite and the trees its current case created. Confined to the suite's thread. */
     private static final class TreesInOnePool {
+        /** Trees a case may use at once (Guava's testers use two or three). */
+        static final int LIVE = 16;
         private final TreeKind kind;
         private final UpdateStrategy strategy;
-        private final List<String> created = new ArrayList<>();
+        private final Deque<String> created = new ArrayDeque<>();
         private Path dir;
         private Pool pool;
         private long next;
@@ -76,12 +77,19 @@ final class PooledGuavaSuites {
         void open() {
             dir = TempTrees.newShmDirectory(kind.name().toLowerCase() + "-guava");
             pool = Pool.open(dir.resolve("g.pool"), PoolOptions.create(64L << 20).withDurability(Durability.NONE));
+            Path opened = dir;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> TempTrees.deleteTree(opened)));
         }
 
         ConcurrentNavigableMap<String, String> newMap() {
-            String name = "g" + next++;
-            created.add(name);
-            return kind.open(pool, name, Codecs.STRING_ORDERED, Codecs.STRING, strategy);
+            boolean recycled = created.size() >= LIVE;
+            String name = recycled ? created.pollFirst() : "g" + next++;
+            created.addLast(name);
+            AbstractSortedMap<String, String> map = kind.open(pool, name, Codecs.STRING_ORDERED, Codecs.STRING, strategy);
+            if (recycled) {
+                map.clear();
+            }
+            return map;
         }
 
         void dropAll() {
