@@ -29,6 +29,12 @@ import io.regionpm.tree.internal.OrderedStore;
  * <p>Process-safety: every JVM mapping the pool sees the same map; a change is visible to
  * others when its transaction commits.
  *
+ * <p>Pool life: once the pool is closed every method (of the map, its views and iterators)
+ * throws {@link io.regionpm.alloc.PoolClosedException}, calls in progress when another thread
+ * closes it included. In a pool opened read-only every reading method works (lock-free, the
+ * engines validating what they read against concurrent writers in other processes) and every
+ * mutator throws {@link io.regionpm.alloc.PoolException}, even one that would change nothing.
+ *
  * <p>Crash behaviour: each mutating call is one transaction, all or nothing after a crash, and
  * durable when it returns as the pool's {@link io.regionpm.core.Durability} says.
  * {@code clear()}, {@code putAll}, {@code replaceAll} and a sub-map's {@code clear()} are atomic
@@ -48,10 +54,15 @@ abstract class AbstractSortedMap<K, V> extends RangeView<K, V> {
      * @param store the tree's engine
      */
     AbstractSortedMap(Pool pool, String name, OrderedStore<K, V> store) {
-        super(StoreAccess.live(store), KeyRange.all(store.keyCodec()), false);
+        super(StoreAccess.live(pool, name, guarded(pool, store)), KeyRange.all(store.keyCodec()), false);
         this.pool = pool;
         this.name = name;
-        this.store = store;
+        this.store = guarded(pool, store);
+    }
+
+    /** The store as the layer calls it: {@link PoolGuardedStore} (stateless, so two instances are one). */
+    private static <K, V> OrderedStore<K, V> guarded(Pool pool, OrderedStore<K, V> store) {
+        return pool == null ? store : new PoolGuardedStore<>(pool, store);
     }
 
     /**
@@ -64,6 +75,7 @@ abstract class AbstractSortedMap<K, V> extends RangeView<K, V> {
      *                                       ({@link UpdateStrategy#IN_PLACE})
      */
     public SortedSnapshot<K, V> snapshot() {
+        access.reader();
         return new SnapshotMap<>(store.pin());
     }
 

@@ -41,6 +41,7 @@ final class BatchIterator<K, V, T> implements Iterator<T> {
 
     @Override
     public boolean hasNext() {
+        view.access.reader(); // a closed pool or snapshot fails here, not only at the next batch
         while (next >= batch.size()) {
             if (exhausted) {
                 return false;

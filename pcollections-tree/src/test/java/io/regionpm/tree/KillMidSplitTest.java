@@ -77,7 +77,7 @@ class KillMidSplitTest {
             ChildMain.run(() -> {
                 Random random = new Random(Long.parseLong(args[2]));
                 try (Pool pool = Pool.open(Path.of(args[0]))) {
-                    AbstractSortedMap<Long, Long> tree = TreeKind.valueOf(args[1]).open(pool, "t", null);
+                    AbstractSortedMap<Long, Long> tree = TreeKind.valueOf(args[1]).longs(pool, "t", null);
                     System.out.println("READY");
                     while (true) {
                         int n = 1 + random.nextInt(40);
@@ -111,7 +111,7 @@ class KillMidSplitTest {
         public static void main(String[] args) {
             ChildMain.run(() -> {
                 try (Pool pool = Pool.open(Path.of(args[0]))) {
-                    AbstractSortedMap<Long, Long> tree = TreeKind.valueOf(args[1]).open(pool, "t", null);
+                    AbstractSortedMap<Long, Long> tree = TreeKind.valueOf(args[1]).longs(pool, "t", null);
                     System.out.println("SUM " + tree.size() + " " + fingerprint(tree));
                     CheckReport report = pool.check();
                     System.out.println("CHECK " + report.isClean() + " " + report);
@@ -133,7 +133,7 @@ class KillMidSplitTest {
         long started = System.nanoTime();
         try (Pool pool = Pool.open(file, PoolOptions.create(64L << 20).withDurability(Durability.NONE)
                 .withLockTimeout(Duration.ofSeconds(30)))) {
-            AbstractSortedMap<Long, Long> tree = kind.open(pool, "t", strategy);
+            AbstractSortedMap<Long, Long> tree = kind.longs(pool, "t", strategy);
             int recoveredBefore = pool.runtime().recoveredLanes();
             for (int kill = 1; kill <= kills; kill++) {
                 String at = name + ", seed " + seed + ", kill " + kill;

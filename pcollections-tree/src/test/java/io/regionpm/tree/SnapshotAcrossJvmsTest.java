@@ -84,7 +84,7 @@ class SnapshotAcrossJvmsTest {
                 Random random = new Random(Long.parseLong(args[2]));
                 int steps = Integer.parseInt(args[3]);
                 try (Pool pool = Pool.open(Path.of(args[0]))) {
-                    AbstractSortedMap<Long, Long> tree = TreeKind.valueOf(args[1]).open(pool, "t", UpdateStrategy.SHADOW);
+                    AbstractSortedMap<Long, Long> tree = TreeKind.valueOf(args[1]).longs(pool, "t", UpdateStrategy.SHADOW);
                     tree.put(STEP, 0L);
                     System.out.println("READY");
                     new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
@@ -111,7 +111,7 @@ class SnapshotAcrossJvmsTest {
             try (ChildJvm writer = ChildJvm.start(Writer.class, file.toString(), kind.name(), Long.toString(seed),
                     Integer.toString(steps))) {
                 writer.awaitLine("READY", START);
-                AbstractSortedMap<Long, Long> tree = kind.open(pool, "t", null);
+                AbstractSortedMap<Long, Long> tree = kind.longs(pool, "t", null);
                 Replay replay = new Replay(seed);
                 writer.send("GO");
                 long deadline = System.nanoTime() + RUN.toNanos();

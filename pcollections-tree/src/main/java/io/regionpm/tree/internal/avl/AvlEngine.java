@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import io.regionpm.alloc.PersistentMemory;
@@ -42,6 +43,11 @@ import io.regionpm.tree.internal.Relation;
  *       (committed or undone), so a copy made while nodes change or are freed is rejected. A
  *       version odd for longer than a commit takes (about 2 ms) means its writer died: the
  *       reader then takes the lock, which recovers the dead writer's lane first.</li>
+ *   <li>Readers in a pool opened read-only take no reader epoch (that would be a write), so
+ *       nodes a writer in another process retires may be freed and reused under them: SHADOW
+ *       readers there validate against the version word as IN_PLACE readers do, SHADOW
+ *       writers making it odd at commit and even once ended (a stale read is bounds-checked
+ *       garbage, rejected), and {@link #pin()} is refused.</li>
  *   <li>Inside a transaction of this thread every access takes the writer lock and reads the
  *       transaction's own view of the root, so it sees its own writes.</li>
  * </ul>
@@ -70,6 +76,8 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
     private final long header;
     private final UpdateStrategy strategy;
     private final boolean shadow;
+    /** SHADOW readers in a read-write process: a reader epoch keeps what they read (else they validate the version). */
+    private final boolean epochs;
     private final Codec<K> keyCodec;
     private final Codec<V> valueCodec;
     private final RobustMutex mutex;
@@ -92,6 +100,7 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
         this.header = header;
         this.strategy = AvlHeader.strategy(pm, header);
         this.shadow = strategy == UpdateStrategy.SHADOW;
+        this.epochs = shadow && !rt.isReadOnly();
         this.keyCodec = keyCodec;
         this.valueCodec = valueCodec;
         this.mutex = new RobustMutex(pm, AvlHeader.mutex(header), rt.registry());
@@ -169,10 +178,8 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
         if (tx.firstTouch(AvlHeader.version(header))) {
             tx.lock(mutex);
             makeEven();
-            if (!shadow) {
-                tx.whenCommitting(makeOdd);
-                tx.whenEnded(makeEven);
-            }
+            tx.whenCommitting(makeOdd); // SHADOW too: for readers of read-only pools, which take no epoch
+            tx.whenEnded(makeEven);
         }
     }
 
@@ -208,7 +215,7 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
             lock(tx);
             return read.at(root(tx));
         }
-        if (shadow) {
+        if (epochs) {
             ReaderEpochs.ReadGuard guard = rt.enterRead();
             try {
                 return read.at(AvlNode.checkPointer(pm, pm.getLongAcquire(AvlHeader.root(header)), header));
@@ -216,9 +223,12 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
                 guard.close();
             }
         }
-        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+        for (int attempt = 0; retry(attempt); attempt++) {
             long v1 = stableVersion();
             if (v1 < 0) {
+                if (rt.isReadOnly()) {
+                    continue; // no lock to take: wait for the writer
+                }
                 break;
             }
             R result;
@@ -235,6 +245,23 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
             }
         }
         return underLock(read);
+    }
+
+    /**
+     * Whether an optimistic read tries again after {@code attempt} failed ones: up to
+     * {@link #OPTIMISTIC_ATTEMPTS}, after which a read-write process takes the lock. A process
+     * that opened the pool read-only cannot lock (nor recover a dead writer), so under a busy
+     * writer it keeps trying, a millisecond apart, for about the pool's lock timeout.
+     */
+    private boolean retry(int attempt) {
+        if (attempt < OPTIMISTIC_ATTEMPTS) {
+            return true;
+        }
+        if (!rt.isReadOnly() || attempt >= OPTIMISTIC_ATTEMPTS + rt.lockTimeout().toMillis()) {
+            return false;
+        }
+        LockSupport.parkNanos(1_000_000);
+        return true;
     }
 
     private <R> R underLock(RootRead<R> read) {
@@ -312,7 +339,7 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
     /** {@link #consistent} written out for the lookup, so that it allocates nothing but the copy. */
     private byte[] valueOf(KeyProbe k) {
         Transaction tx = rt.current();
-        if (tx == null && shadow) {
+        if (tx == null && epochs) {
             ReaderEpochs.ReadGuard guard = rt.enterRead();
             try {
                 long n = reader.search(AvlNode.checkPointer(pm, pm.getLongAcquire(AvlHeader.root(header)), header), k);
@@ -322,9 +349,12 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
             }
         }
         if (tx == null) {
-            for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+            for (int attempt = 0; retry(attempt); attempt++) {
                 long v1 = stableVersion();
                 if (v1 < 0) {
+                    if (rt.isReadOnly()) {
+                        continue; // no lock to take: wait for the writer
+                    }
                     break;
                 }
                 byte[] result;
@@ -465,7 +495,10 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
         if (!shadow) {
             throw new UnsupportedOperationException(name + ": an IN_PLACE AVL tree cannot pin a state; use SHADOW");
         }
-        open();
+        if (open().isReadOnly()) {
+            throw new UnsupportedOperationException(name + ": a pool opened read-only cannot pin a state (it takes no"
+                    + " reader epoch)");
+        }
         ReaderEpochs.ReadGuard guard = rt.enterRead();
         try {
             long root = AvlNode.checkPointer(pm, pm.getLongAcquire(AvlHeader.root(header)), header);

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import io.regionpm.alloc.PersistentMemory;
@@ -202,9 +203,12 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
                 return getFrom(pm.getLongAcquire(main.rootWord()), probe);
             }
         }
-        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+        for (int attempt = 0; retry(attempt); attempt++) {
             long v1 = version.stable();
             if (v1 < 0) {
+                if (rt.isReadOnly()) {
+                    continue; // no lock to take: wait for the writer
+                }
                 break;
             }
             V result;
@@ -222,6 +226,23 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
         }
         checkCanLock();
         return locked(() -> getFrom(rt.current().getLong(main.rootWord()), probe));
+    }
+
+    /**
+     * Whether an optimistic read tries again after {@code attempt} failed ones: up to
+     * {@link #OPTIMISTIC_ATTEMPTS}, after which a read-write process takes the lock. A process
+     * that opened the pool read-only cannot lock (nor recover a dead writer), so under a busy
+     * writer it keeps trying, a millisecond apart, for about the pool's lock timeout.
+     */
+    private boolean retry(int attempt) {
+        if (attempt < OPTIMISTIC_ATTEMPTS) {
+            return true;
+        }
+        if (!rt.isReadOnly() || attempt >= OPTIMISTIC_ATTEMPTS + rt.lockTimeout().toMillis()) {
+            return false;
+        }
+        LockSupport.parkNanos(1_000_000);
+        return true;
     }
 
     private void checkCanLock() {
@@ -319,9 +340,12 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
                 return read.apply(pm.getLongAcquire(main.rootWord()));
             }
         }
-        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+        for (int attempt = 0; retry(attempt); attempt++) {
             long v1 = version.stable();
             if (v1 < 0) {
+                if (rt.isReadOnly()) {
+                    continue; // no lock to take: wait for the writer
+                }
                 break;
             }
             R result;
@@ -572,6 +596,10 @@ public final class BPlusEngine<K, V> implements OrderedStore<K, V> {
             throw new UnsupportedOperationException("an IN_PLACE B+tree cannot pin a state; use a SHADOW tree");
         }
         PoolRuntime r = runtime();
+        if (r.isReadOnly()) {
+            throw new UnsupportedOperationException("a pool opened read-only cannot pin a B+tree state (it takes no"
+                    + " reader epoch)");
+        }
         ReaderEpochs.ReadGuard guard = r.enterRead();
         try {
             long[] state = readRootAndCount();
