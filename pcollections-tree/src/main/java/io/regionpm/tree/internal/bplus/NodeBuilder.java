@@ -146,22 +146,29 @@ final class NodeBuilder {
         return 2;
     }
 
+    /**
+     * The first entry of the right node (an inner split's separator, which moves up): the one
+     * nearest the split's target among those that leave both nodes at least a quarter of the
+     * node used (unless filling: the bulk loader fixes its right spine at the end), so that an
+     * inner node's right half keeps more than its header and one long separator.
+     */
     private int splitPoint(int level, int total, Split split) {
         int target = switch (split) {
             case BALANCED -> total / 2;
             case APPEND -> Math.max(total / 2, total - nodeBytes / 4 - nodeBytes / 16);
             case FILL -> nodeBytes;
         };
+        int min = split == Split.FILL ? 0 : nodeBytes / 4;
         int best = -1;
-        int bestDistance = Integer.MAX_VALUE;
+        long bestScore = Long.MAX_VALUE;
         int left = Node.HEADER;
         for (int m = 1; m < n; m++) {
             left += entryBytes(m - 1);
             int right = total - left + Node.HEADER - (level == 0 ? 0 : entryBytes(m));
-            int distance = Math.abs(left - target);
-            if (left <= nodeBytes && right <= nodeBytes && distance < bestDistance) {
+            long score = Math.abs(left - target) + (left < min || right < min ? (long) nodeBytes << 2 : 0);
+            if (left <= nodeBytes && right <= nodeBytes && score < bestScore) {
                 best = m;
-                bestDistance = distance;
+                bestScore = score;
             }
         }
         if (best < 0) {

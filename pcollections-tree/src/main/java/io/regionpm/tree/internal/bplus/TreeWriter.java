@@ -155,7 +155,7 @@ final class TreeWriter {
         if (i >= 0) {
             boolean same = e.fitsInPlace(node, i, field);
             int k = Node.keyLength(mem, node, i);
-            if (!same && gap < Node.cellBytes(k, field)) {
+            if (!same && (gap < Node.cellBytes(k, field) || leaf > 0 && shrinksBelowMinimum(node, i, k, field))) {
                 return false;
             }
             dst = destination(tx, t, c, node);
@@ -169,6 +169,12 @@ final class TreeWriter {
         }
         repointUp(tx, t, c, leaf, dst);
         return true;
+    }
+
+    /** @return whether replacing slot i's value by one of {@code field} leaves the node below the minimum */
+    private boolean shrinksBelowMinimum(long node, int i, int k, int field) {
+        int shrink = Node.cellBytes(k, Node.valueField(mem, node, i)) - Node.cellBytes(k, field);
+        return shrink > 0 && Node.used(mem, node, nodeBytes) - shrink < minUsed;
     }
 
     /**
