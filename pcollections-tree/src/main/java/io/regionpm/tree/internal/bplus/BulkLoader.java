@@ -164,13 +164,21 @@ final class BulkLoader<K, V> {
         }
     }
 
-    /** Frees a staging tree (this load's, or one an earlier load left), a batch per transaction. */
+    /**
+     * Frees a staging tree (this load's, or one an earlier load left), a batch per transaction.
+     * Garbage already being freed (a cleared tree's nodes, which readers may still walk) is
+     * finished first in the tree's own mode (retired, for SHADOW); the staging tree, which no
+     * reader ever saw, is then freed at once rather than retired. After a crash in between,
+     * what is left is finished in the tree's mode: later, never unsafe.
+     */
     private void discard() {
+        boolean[] stagingDetached = {false};
         boolean done = false;
         while (!done) {
             done = engine.locked(() -> {
                 Transaction tx = engine.runtime().current();
-                if (!TreeDestroyer.destroySome(tx, store, header, engine.garbageMode(), TreeDestroyer.BATCH, c.fresh)) {
+                TreeWriter.Mode mode = stagingDetached[0] ? TreeWriter.Mode.LOGGED_IN_PLACE : engine.garbageMode();
+                if (!TreeDestroyer.destroySome(tx, store, header, mode, TreeDestroyer.BATCH, c.fresh)) {
                     return false;
                 }
                 long root = tx.getLong(staging.rootWord());
@@ -180,6 +188,7 @@ final class BulkLoader<K, V> {
                 TreeDestroyer.detach(tx, header, root);
                 tx.setLong(staging.rootWord(), 0);
                 tx.setLong(staging.countWord(), 0);
+                stagingDetached[0] = true;
                 return false;
             });
         }
