@@ -36,18 +36,7 @@ class LimboTest {
 
     /** Publishes a new 64-byte node in root slot 0 and retires the previous one; returns the old one. */
     private static long replace(PoolRuntime rt) {
-        return rt.transaction(() -> {
-            Transaction tx = rt.current();
-            long slot = rt.root().slot(0);
-            long old = tx.getLong(slot);
-            long node = tx.allocate(64);
-            rt.memory().setLong(node, old == 0 ? 1 : rt.memory().getLong(old) + 1);
-            tx.setLong(slot, node);
-            if (old != 0) {
-                tx.retire(old);
-            }
-            return old;
-        });
+        return LimboPowerLossTest.replace(rt);
     }
 
     private static boolean allocated(PoolRuntime rt, long block) {
@@ -57,10 +46,7 @@ class LimboTest {
     }
 
     private static CheckReport check(PoolRuntime rt) {
-        WalkerRegistry walkers = new WalkerRegistry().register("node", (pm, block, sink) -> { });
-        List<CheckRoot> roots = new ArrayList<>(rt.systemRoots());
-        roots.add(new CheckRoot("node", "node", rt.root().slot(0)));
-        return rt.checker(walkers).check(roots);
+        return LimboPowerLossTest.check(rt);
     }
 
     @Test

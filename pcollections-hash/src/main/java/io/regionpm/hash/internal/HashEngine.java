@@ -1,6 +1,5 @@
 package io.regionpm.hash.internal;
 
-import java.lang.invoke.VarHandle;
 import java.util.function.Supplier;
 
 import io.regionpm.alloc.PersistentMemory;
@@ -11,6 +10,7 @@ import io.regionpm.core.spi.OutOfLineValues;
 import io.regionpm.recovery.PoolRuntime;
 import io.regionpm.recovery.RobustMutex;
 import io.regionpm.recovery.Transaction;
+import io.regionpm.recovery.VersionWord;
 
 /**
  * The hash map machinery shared by {@code PersistentHashMap} and
@@ -39,8 +39,6 @@ import io.regionpm.recovery.Transaction;
  * durability mode says). Heap use: constant (a few objects per stripe), whatever the size.
  */
 public final class HashEngine {
-    private static final int SPINS = 200;
-    private static final long STALE_ODD_NANOS = 2_000_000;
     private static final int OPTIMISTIC_ATTEMPTS = 64;
 
     private final PoolRuntime rt;
@@ -52,6 +50,7 @@ public final class HashEngine {
     private final int kind;
     private final UpdateStrategy strategy;
     private final RobustMutex[] mutexes;
+    private final VersionWord[] versions;
     private final Runnable[] makeOdd;
     private final Runnable[] makeEven;
 
@@ -71,13 +70,15 @@ public final class HashEngine {
         this.kind = kind;
         this.strategy = strategy;
         this.mutexes = new RobustMutex[stripes];
+        this.versions = new VersionWord[stripes];
         this.makeOdd = new Runnable[stripes];
         this.makeEven = new Runnable[stripes];
         for (int s = 0; s < stripes; s++) {
             long stripe = MapHeader.stripe(header, s);
             mutexes[s] = new RobustMutex(pm, MapHeader.mutex(stripe), rt.registry());
-            makeOdd[s] = () -> makeOdd(stripe);
-            makeEven[s] = () -> makeEven(stripe);
+            versions[s] = new VersionWord(pm, MapHeader.version(stripe));
+            makeOdd[s] = versions[s]::makeOdd;
+            makeEven[s] = versions[s]::makeEven;
         }
     }
 
@@ -146,7 +147,7 @@ public final class HashEngine {
         }
         long stripe = MapHeader.stripe(header, s);
         for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-            long v1 = stableVersion(stripe);
+            long v1 = version(stripe).stable();
             if (v1 < 0) {
                 break;
             }
@@ -155,12 +156,12 @@ public final class HashEngine {
                 long e = probe(stripe, k);
                 result = e == 0 ? reader.absent() : reader.found(this, e);
             } catch (RuntimeException e) {
-                if (unchanged(stripe, v1)) {
+                if (version(stripe).unchanged(v1)) {
                     throw e;
                 }
                 continue;
             }
-            if (unchanged(stripe, v1)) {
+            if (version(stripe).unchanged(v1)) {
                 return result;
             }
         }
@@ -190,7 +191,7 @@ public final class HashEngine {
         long stripe = MapHeader.stripe(header, s);
         if (rt.current() == null) {
             for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-                long v1 = stableVersion(stripe);
+                long v1 = version(stripe).stable();
                 if (v1 < 0) {
                     break;
                 }
@@ -201,12 +202,12 @@ public final class HashEngine {
                         value = pm.getLong(e + EntryLayout.KEY + 8);
                     }
                 } catch (RuntimeException e) {
-                    if (unchanged(stripe, v1)) {
+                    if (version(stripe).unchanged(v1)) {
                         throw e;
                     }
                     continue;
                 }
-                if (unchanged(stripe, v1)) {
+                if (version(stripe).unchanged(v1)) {
                     return value;
                 }
             }
@@ -262,40 +263,6 @@ public final class HashEngine {
         });
     }
 
-    /**
-     * @return an even version read with acquire ordering, or -1 if it stayed odd for longer
-     *         than a writer's commit takes (its writer is probably dead)
-     */
-    private long stableVersion(long stripe) {
-        long at = MapHeader.version(stripe);
-        long v = pm.getLongAcquire(at);
-        if ((v & 1) == 0) {
-            return v;
-        }
-        long deadline = 0;
-        for (int spin = 0; ; spin++) {
-            if (spin < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                long now = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = now + STALE_ODD_NANOS;
-                } else if (now > deadline) {
-                    return -1;
-                }
-                Thread.yield();
-            }
-            v = pm.getLongAcquire(at);
-            if ((v & 1) == 0) {
-                return v;
-            }
-        }
-    }
-
-    private boolean unchanged(long stripe, long v1) {
-        VarHandle.acquireFence();
-        return pm.getLongAcquire(MapHeader.version(stripe)) == v1;
-    }
 
     /** The unlocked walk: every pointer is bounds-checked; the caller validates the version. */
     private long probe(long stripe, KeyProbe k) {
@@ -359,7 +326,7 @@ public final class HashEngine {
         long stripe = MapHeader.stripe(header, s);
         if (tx.firstTouch(MapHeader.version(stripe))) {
             tx.lock(mutexes[s]);
-            makeEven(stripe);
+            versions[s].makeEven();
             tx.whenCommitting(makeOdd[s]);
             tx.whenEnded(makeEven[s]);
         }
@@ -383,21 +350,9 @@ public final class HashEngine {
         }
     }
 
-    private void makeOdd(long stripe) {
-        long at = MapHeader.version(stripe);
-        long v = pm.getLongAcquire(at);
-        if ((v & 1) == 0) {
-            pm.setLongVolatile(at, v + 1);
-        }
-        VarHandle.fullFence();
-    }
-
-    private void makeEven(long stripe) {
-        long at = MapHeader.version(stripe);
-        long v = pm.getLongAcquire(at);
-        if ((v & 1) != 0) {
-            pm.setLongRelease(at, v + 1);
-        }
+    /** @param stripe a stripe's offset @return its version word */
+    private VersionWord version(long stripe) {
+        return versions[(int) ((stripe - MapHeader.stripe(header, 0)) / MapHeader.STRIPE_BYTES)];
     }
 
     // ---- changes (the stripe locked through locate) ----------------------------------------
@@ -455,7 +410,7 @@ public final class HashEngine {
         if (strategy == UpdateStrategy.IN_PLACE && valueLength == value.length && inline(k.length(), value.length)) {
             long v = EntryLayout.valueAt(e, k.length());
             tx.snapshot(v, value.length);
-            makeOdd(at.stripe());
+            version(at.stripe()).makeOdd();
             pm.write(value, 0, v, value.length);
             return;
         }
@@ -477,7 +432,7 @@ public final class HashEngine {
         if (strategy == UpdateStrategy.IN_PLACE) {
             long v = e + EntryLayout.KEY + 8;
             tx.snapshot(v, 8);
-            makeOdd(at.stripe());
+            version(at.stripe()).makeOdd();
             pm.setLong(v, value);
             return;
         }
@@ -671,7 +626,7 @@ public final class HashEngine {
         long stripe = MapHeader.stripe(header, s);
         if (rt.current() == null) {
             for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-                long v1 = stableVersion(stripe);
+                long v1 = version(stripe).stable();
                 if (v1 < 0) {
                     break;
                 }
@@ -679,12 +634,12 @@ public final class HashEngine {
                 try {
                     walkClass(stripe, modulus, cls, sink, null);
                 } catch (RuntimeException e) {
-                    if (unchanged(stripe, v1)) {
+                    if (version(stripe).unchanged(v1)) {
                         throw e;
                     }
                     continue;
                 }
-                if (unchanged(stripe, v1)) {
+                if (version(stripe).unchanged(v1)) {
                     return;
                 }
             }

@@ -1,6 +1,5 @@
 package io.regionpm.tree.internal.avl;
 
-import java.lang.invoke.VarHandle;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +21,7 @@ import io.regionpm.recovery.PoolRuntime;
 import io.regionpm.recovery.ReaderEpochs;
 import io.regionpm.recovery.RobustMutex;
 import io.regionpm.recovery.Transaction;
+import io.regionpm.recovery.VersionWord;
 import io.regionpm.tree.internal.OrderedStore;
 import io.regionpm.tree.internal.Relation;
 
@@ -62,8 +62,6 @@ import io.regionpm.tree.internal.Relation;
  * @param <V> values
  */
 public final class AvlEngine<K, V> implements OrderedStore<K, V> {
-    private static final int SPINS = 200;
-    private static final long STALE_ODD_NANOS = 2_000_000;
     private static final int OPTIMISTIC_ATTEMPTS = 64;
     private static final long ODD_TAG = 0x0DD0L << 48;
     /** Removals per transaction of {@link #clear()} (SHADOW: bounded by the lane's limbo of retired blocks). */
@@ -82,8 +80,9 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
     private final Codec<V> valueCodec;
     private final RobustMutex mutex;
     private final AvlReader reader;
-    private final Runnable makeOdd = this::makeOdd;
-    private final Runnable makeEven = this::makeEven;
+    private final VersionWord version;
+    private final Runnable makeOdd;
+    private final Runnable makeEven;
 
     /**
      * @param pool       the pool
@@ -98,6 +97,9 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
         this.rt = pool.runtime();
         this.pm = rt.memory();
         this.header = header;
+        this.version = new VersionWord(pm, AvlHeader.version(header));
+        this.makeOdd = version::makeOdd;
+        this.makeEven = version::makeEven;
         this.strategy = AvlHeader.strategy(pm, header);
         this.shadow = strategy == UpdateStrategy.SHADOW;
         this.epochs = shadow && !rt.isReadOnly();
@@ -165,7 +167,7 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
     /** Before a transaction's first in-place write of this tree: the version goes odd. */
     void beginInPlace(Transaction tx) {
         if (tx.firstTouch(ODD_TAG | header)) {
-            makeOdd();
+            version.makeOdd();
         }
     }
 
@@ -177,26 +179,9 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
     private void lock(Transaction tx) {
         if (tx.firstTouch(AvlHeader.version(header))) {
             tx.lock(mutex);
-            makeEven();
+            version.makeEven();
             tx.whenCommitting(makeOdd); // SHADOW too: for readers of read-only pools, which take no epoch
             tx.whenEnded(makeEven);
-        }
-    }
-
-    private void makeOdd() {
-        long at = AvlHeader.version(header);
-        long v = pm.getLongAcquire(at);
-        if ((v & 1) == 0) {
-            pm.setLongVolatile(at, v + 1);
-        }
-        VarHandle.fullFence();
-    }
-
-    private void makeEven() {
-        long at = AvlHeader.version(header);
-        long v = pm.getLongAcquire(at);
-        if ((v & 1) != 0) {
-            pm.setLongRelease(at, v + 1);
         }
     }
 
@@ -224,7 +209,7 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
             }
         }
         for (int attempt = 0; retry(attempt); attempt++) {
-            long v1 = stableVersion();
+            long v1 = version.stable();
             if (v1 < 0) {
                 if (rt.isReadOnly()) {
                     continue; // no lock to take: wait for the writer
@@ -235,12 +220,12 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
             try {
                 result = read.at(AvlNode.checkPointer(pm, pm.getLongAcquire(AvlHeader.root(header)), header));
             } catch (RuntimeException e) {
-                if (unchanged(v1)) {
+                if (version.unchanged(v1)) {
                     throw e;
                 }
                 continue;
             }
-            if (unchanged(v1)) {
+            if (version.unchanged(v1)) {
                 return result;
             }
         }
@@ -276,37 +261,6 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
         });
     }
 
-    /** @return an even version (acquire), or -1 if it stayed odd longer than a commit takes */
-    private long stableVersion() {
-        long at = AvlHeader.version(header);
-        long v = pm.getLongAcquire(at);
-        if ((v & 1) == 0) {
-            return v;
-        }
-        long deadline = 0;
-        for (int spin = 0; ; spin++) {
-            if (spin < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                long now = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = now + STALE_ODD_NANOS;
-                } else if (now > deadline) {
-                    return -1;
-                }
-                Thread.yield();
-            }
-            v = pm.getLongAcquire(at);
-            if ((v & 1) == 0) {
-                return v;
-            }
-        }
-    }
-
-    private boolean unchanged(long v1) {
-        VarHandle.acquireFence();
-        return pm.getLongAcquire(AvlHeader.version(header)) == v1;
-    }
 
     // ---- OrderedStore --------------------------------------------------------------------------
 
@@ -350,7 +304,7 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
         }
         if (tx == null) {
             for (int attempt = 0; retry(attempt); attempt++) {
-                long v1 = stableVersion();
+                long v1 = version.stable();
                 if (v1 < 0) {
                     if (rt.isReadOnly()) {
                         continue; // no lock to take: wait for the writer
@@ -362,12 +316,12 @@ public final class AvlEngine<K, V> implements OrderedStore<K, V> {
                     long n = reader.search(AvlNode.checkPointer(pm, pm.getLongAcquire(AvlHeader.root(header)), header), k);
                     result = n == 0 ? null : reader.valueBytes(n);
                 } catch (RuntimeException e) {
-                    if (unchanged(v1)) {
+                    if (version.unchanged(v1)) {
                         throw e;
                     }
                     continue;
                 }
-                if (unchanged(v1)) {
+                if (version.unchanged(v1)) {
                     return result;
                 }
             }

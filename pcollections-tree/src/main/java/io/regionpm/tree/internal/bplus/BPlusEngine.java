@@ -19,6 +19,7 @@ import io.regionpm.recovery.PoolRuntime;
 import io.regionpm.recovery.ReaderEpochs;
 import io.regionpm.recovery.RobustMutex;
 import io.regionpm.recovery.Transaction;
+import io.regionpm.recovery.VersionWord;
 import io.regionpm.tree.internal.OrderedStore;
 import io.regionpm.tree.internal.Relation;
 
