@@ -31,7 +31,7 @@ public interface MapKind {
     MapUnderTest<String, byte[]> openStringBytes(int entries);
 
     /** Length of workload B's keys, in characters (all ASCII, so also bytes in UTF-8). */
-    int KEY_CHARS = 16;
+    int KEY_CHARS = io.regionpm.bench.BenchKeys.KEY_CHARS;
     /** Length of workload B's values, in bytes. */
     int VALUE_BYTES = 100;
 

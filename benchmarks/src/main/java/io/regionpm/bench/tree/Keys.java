@@ -7,6 +7,10 @@ import java.util.SplittableRandom;
 
 import org.openjdk.jmh.infra.Blackhole;
 
+import static io.regionpm.bench.BenchKeys.hex16;
+import static io.regionpm.bench.BenchKeys.mix;
+import static io.regionpm.bench.BenchKeys.permutation;
+
 /**
  * The keys, values and scan start keys of one trial of {@link SortedMapBenchmark}, built before
  * timing. The i-th key loaded is {@code mix(i)} (A) or its 16 hex digits (B; hex of a fixed
@@ -132,38 +136,5 @@ final class Keys {
             s[i] ^= flip;
         }
         return s;
-    }
-
-    /** @return a random permutation of 0..n-1 */
-    static int[] permutation(int n, SplittableRandom r) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
-    /** @return the SplitMix64 finalizer of {@code x + seed}: a bijection, so distinct inputs give distinct keys */
-    static long mix(long x) {
-        long z = x + 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
-    /** @return {@code v} as 16 lower-case hex digits */
-    static String hex16(long v) {
-        char[] c = new char[TreeKind.KEY_CHARS];
-        for (int i = c.length - 1; i >= 0; i--) {
-            c[i] = Character.forDigit((int) (v & 15), 16);
-            v >>>= 4;
-        }
-        return new String(c);
     }
 }

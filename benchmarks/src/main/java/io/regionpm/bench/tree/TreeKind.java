@@ -33,7 +33,7 @@ public interface TreeKind {
     TreeUnderTest.StringBytes openStringBytes(int entries);
 
     /** Length of workload B's keys, in characters (all ASCII, so also bytes in UTF-8). */
-    int KEY_CHARS = 16;
+    int KEY_CHARS = io.regionpm.bench.BenchKeys.KEY_CHARS;
     /** Length of workload B's values, in bytes. */
     int VALUE_BYTES = 100;
 
