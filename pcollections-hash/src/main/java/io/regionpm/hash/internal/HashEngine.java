@@ -147,7 +147,7 @@ public final class HashEngine {
         }
         long stripe = MapHeader.stripe(header, s);
         for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-            long v1 = version(stripe).stable();
+            long v1 = versions[s].stable();
             if (v1 < 0) {
                 break;
             }
@@ -156,12 +156,12 @@ public final class HashEngine {
                 long e = probe(stripe, k);
                 result = e == 0 ? reader.absent() : reader.found(this, e);
             } catch (RuntimeException e) {
-                if (version(stripe).unchanged(v1)) {
+                if (versions[s].unchanged(v1)) {
                     throw e;
                 }
                 continue;
             }
-            if (version(stripe).unchanged(v1)) {
+            if (versions[s].unchanged(v1)) {
                 return result;
             }
         }
@@ -191,7 +191,7 @@ public final class HashEngine {
         long stripe = MapHeader.stripe(header, s);
         if (rt.current() == null) {
             for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-                long v1 = version(stripe).stable();
+                long v1 = versions[s].stable();
                 if (v1 < 0) {
                     break;
                 }
@@ -202,12 +202,12 @@ public final class HashEngine {
                         value = pm.getLong(e + EntryLayout.KEY + 8);
                     }
                 } catch (RuntimeException e) {
-                    if (version(stripe).unchanged(v1)) {
+                    if (versions[s].unchanged(v1)) {
                         throw e;
                     }
                     continue;
                 }
-                if (version(stripe).unchanged(v1)) {
+                if (versions[s].unchanged(v1)) {
                     return value;
                 }
             }
@@ -350,7 +350,7 @@ public final class HashEngine {
         }
     }
 
-    /** @param stripe a stripe's offset @return its version word */
+    /** @param stripe a stripe's offset (from a {@link Position}) @return its version word */
     private VersionWord version(long stripe) {
         return versions[(int) ((stripe - MapHeader.stripe(header, 0)) / MapHeader.STRIPE_BYTES)];
     }
@@ -626,7 +626,7 @@ public final class HashEngine {
         long stripe = MapHeader.stripe(header, s);
         if (rt.current() == null) {
             for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-                long v1 = version(stripe).stable();
+                long v1 = versions[s].stable();
                 if (v1 < 0) {
                     break;
                 }
@@ -634,12 +634,12 @@ public final class HashEngine {
                 try {
                     walkClass(stripe, modulus, cls, sink, null);
                 } catch (RuntimeException e) {
-                    if (version(stripe).unchanged(v1)) {
+                    if (versions[s].unchanged(v1)) {
                         throw e;
                     }
                     continue;
                 }
-                if (version(stripe).unchanged(v1)) {
+                if (versions[s].unchanged(v1)) {
                     return;
                 }
             }
