@@ -33,6 +33,18 @@ public final class VersionWord {
 
     /** @return an even version read with acquire ordering, or -1 if it stayed odd too long */
     public long stable() {
+        return stable(pm, at);
+    }
+
+    /**
+     * {@link #stable()} of the word at {@code at}, for hot paths that keep the offset rather
+     * than a flyweight (no object to load on the way).
+     *
+     * @param pm the pool
+     * @param at the word's offset
+     * @return an even version read with acquire ordering, or -1 if it stayed odd too long
+     */
+    public static long stable(PersistentMemory pm, long at) {
         long v = pm.getLongAcquire(at);
         if ((v & 1) == 0) {
             return v;
@@ -73,6 +85,16 @@ public final class VersionWord {
 
     /** @param v1 what {@link #stable()} returned @return whether nothing changed since */
     public boolean unchanged(long v1) {
+        return unchanged(pm, at, v1);
+    }
+
+    /**
+     * @param pm the pool
+     * @param at the word's offset
+     * @param v1 what {@link #stable(PersistentMemory, long)} returned
+     * @return whether nothing changed since
+     */
+    public static boolean unchanged(PersistentMemory pm, long at, long v1) {
         VarHandle.acquireFence();
         return pm.getLongAcquire(at) == v1;
     }

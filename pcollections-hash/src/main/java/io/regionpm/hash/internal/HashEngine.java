@@ -147,7 +147,7 @@ public final class HashEngine {
         }
         long stripe = MapHeader.stripe(header, s);
         for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-            long v1 = versions[s].stable();
+            long v1 = VersionWord.stable(pm, MapHeader.version(stripe));
             if (v1 < 0) {
                 break;
             }
@@ -156,12 +156,12 @@ public final class HashEngine {
                 long e = probe(stripe, k);
                 result = e == 0 ? reader.absent() : reader.found(this, e);
             } catch (RuntimeException e) {
-                if (versions[s].unchanged(v1)) {
+                if (VersionWord.unchanged(pm, MapHeader.version(stripe), v1)) {
                     throw e;
                 }
                 continue;
             }
-            if (versions[s].unchanged(v1)) {
+            if (VersionWord.unchanged(pm, MapHeader.version(stripe), v1)) {
                 return result;
             }
         }
@@ -191,7 +191,7 @@ public final class HashEngine {
         long stripe = MapHeader.stripe(header, s);
         if (rt.current() == null) {
             for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-                long v1 = versions[s].stable();
+                long v1 = VersionWord.stable(pm, MapHeader.version(stripe));
                 if (v1 < 0) {
                     break;
                 }
@@ -202,12 +202,12 @@ public final class HashEngine {
                         value = pm.getLong(e + EntryLayout.KEY + 8);
                     }
                 } catch (RuntimeException e) {
-                    if (versions[s].unchanged(v1)) {
+                    if (VersionWord.unchanged(pm, MapHeader.version(stripe), v1)) {
                         throw e;
                     }
                     continue;
                 }
-                if (versions[s].unchanged(v1)) {
+                if (VersionWord.unchanged(pm, MapHeader.version(stripe), v1)) {
                     return value;
                 }
             }
@@ -626,7 +626,7 @@ public final class HashEngine {
         long stripe = MapHeader.stripe(header, s);
         if (rt.current() == null) {
             for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-                long v1 = versions[s].stable();
+                long v1 = VersionWord.stable(pm, MapHeader.version(stripe));
                 if (v1 < 0) {
                     break;
                 }
@@ -634,12 +634,12 @@ public final class HashEngine {
                 try {
                     walkClass(stripe, modulus, cls, sink, null);
                 } catch (RuntimeException e) {
-                    if (versions[s].unchanged(v1)) {
+                    if (VersionWord.unchanged(pm, MapHeader.version(stripe), v1)) {
                         throw e;
                     }
                     continue;
                 }
-                if (versions[s].unchanged(v1)) {
+                if (VersionWord.unchanged(pm, MapHeader.version(stripe), v1)) {
                     return;
                 }
             }
